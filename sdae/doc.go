@@ -1,0 +1,9 @@
+// Package sdae follows Vincent et al., "Stacked Denoising Autoencoders:
+// Learning Useful Representations in a Deep Network with a Local Denoising
+// Criterion" (JMLR 2010), as presented in lecture 7.3.
+//
+// So far it holds the seeded generators of the benchmark data sets of that
+// paper's table (Larochelle et al. 2007): mnist-rot ([Rot]), mnist-bg-rand
+// ([BgRand]), mnist-bg-img and bg-img-rot ([BgImg]), rect ([Rect]), rect-img
+// ([RectImg]) and convex ([Convex]); images are [N,28,28] float32 in [0,1].
+package sdae
