@@ -62,6 +62,12 @@ func Execute(ctx context.Context, path string, opts ExecOptions) Result {
 	if opts.LogDir == "" {
 		opts.LogDir = opts.OutDir
 	}
+	// nbconvert runs in the notebook's folder: make the output folders absolute.
+	for _, d := range []*string{&opts.OutDir, &opts.LogDir} {
+		if a, err := filepath.Abs(*d); err == nil {
+			*d = a
+		}
+	}
 	fail := func(format string, args ...any) Result {
 		res.Problems = append(res.Problems, fmt.Sprintf(format, args...))
 		res.Elapsed = time.Since(start)

@@ -22,6 +22,10 @@ func TestRunCountsFailures(t *testing.T) {
 		t.Skip("GoNB kernel environment not set: run through `make test`")
 	}
 	dir := t.TempDir()
+	nbDir := filepath.Join(dir, "notebooks")
+	if err := os.Mkdir(nbDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	var nbs []string
 	for _, name := range []string{"good", "broken"} {
 		src, err := os.ReadFile(filepath.Join("..", "..", "nbrun", "testdata", name+".md"))
@@ -33,19 +37,25 @@ func TestRunCountsFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := nb.Marshal()
-		p := filepath.Join(dir, name+".ipynb")
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		p := filepath.Join("notebooks", name+".ipynb")
+		if err := os.WriteFile(filepath.Join(dir, p), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		nbs = append(nbs, p)
 	}
+	// A relative output folder, as the Makefile passes it: the executed
+	// notebooks must land there, not under the notebooks' own folder.
+	t.Chdir(dir)
 	var out bytes.Buffer
-	passed, failed, err := runNotebooks(&out, nbs, "quick", 5*time.Minute, filepath.Join(dir, "out"))
+	passed, failed, err := runNotebooks(&out, nbs, "quick", 5*time.Minute, "out")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if passed != 1 || failed != 1 || !strings.Contains(out.String(), "\n1 passed, 1 failed\n") ||
 		!strings.Contains(out.String(), "--- FAIL: "+nbs[0]) {
 		t.Fatalf("passed %d failed %d, output:\n%s", passed, failed, out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "good.ipynb")); err != nil {
+		t.Fatalf("the executed notebook is not in the output folder: %v", err)
 	}
 }
