@@ -1,0 +1,107 @@
+// The posterior problem on digits. When most of a digit is destroyed, many
+// training digits agree with what is left: they are all plausible answers
+// (samples, roughly, from the posterior of X given X~), and the
+// MSE-optimal denoiser returns their average, a blur between them. The k
+// training digits nearest to the corrupted one on the pixels that survived
+// make this visible.
+
+package dae
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/dlc-go/denoising/kit/data"
+)
+
+// Neighbours are the training images nearest to a corrupted image on its
+// visible pixels, closest first.
+type Neighbours struct {
+	Index  []int     // [k] indices into the training set
+	Dist2  []float64 // [k] squared Euclidean distances over the visible pixels
+	Images []float32 // [k, H, W, C] copies of the training images (all pixels)
+	Mean   []float32 // [H, W, C] pixel-wise mean of the k images
+}
+
+// NearestVisible returns the k images of train ([N, H, W, C] in [0, 1])
+// closest to corrupted ([H, W, C]) in squared Euclidean distance over the
+// VISIBLE pixels only: the values i with mask[i] false. mask ([H, W, C],
+// true = destroyed, as returned by [Corruption.Apply] for C = 1) may be nil
+// for "all visible". The destroyed pixels' values in corrupted are ignored.
+// Ties are broken by the lower training index. k is capped at N. It returns
+// an error for mismatched sizes, k < 1, or a mask that hides every pixel.
+func NearestVisible(train *data.Set, corrupted []float32, mask []bool, k int) (*Neighbours, error) {
+	if train == nil || train.Len() == 0 {
+		return nil, errors.New("dae: NearestVisible: empty training set")
+	}
+	size := train.ImageSize()
+	if len(train.Images) != train.Len()*size {
+		return nil, fmt.Errorf("dae: NearestVisible: training set %q is malformed", train.Name)
+	}
+	if len(corrupted) != size {
+		return nil, fmt.Errorf("dae: NearestVisible: corrupted image has %d values, training images [%d, %d, %d] have %d",
+			len(corrupted), train.H, train.W, train.C, size)
+	}
+	if mask != nil && len(mask) != size {
+		return nil, fmt.Errorf("dae: NearestVisible: mask has %d values, want %d", len(mask), size)
+	}
+	if k < 1 {
+		return nil, fmt.Errorf("dae: NearestVisible: k must be >= 1, got %d", k)
+	}
+	visible := make([]int, 0, size)
+	for i := range size {
+		if mask == nil || !mask[i] {
+			visible = append(visible, i)
+		}
+	}
+	if len(visible) == 0 {
+		return nil, errors.New("dae: NearestVisible: the mask hides every pixel")
+	}
+	type cand struct {
+		i int
+		d float64
+	}
+	k = min(k, train.Len())
+	best := make([]cand, 0, k+1) // sorted by (d, i)
+	for n := range train.Len() {
+		im := train.Images[n*size : (n+1)*size]
+		var d float64
+		for _, p := range visible {
+			e := float64(im[p]) - float64(corrupted[p])
+			d += e * e
+		}
+		if len(best) == k && d >= best[k-1].d {
+			continue // not better than the worst kept (equal: the lower index wins)
+		}
+		// Insert after every kept candidate with distance <= d: on equal
+		// distances the earlier (lower) index stays first.
+		pos, _ := slices.BinarySearchFunc(best, d, func(c cand, d float64) int {
+			if c.d <= d {
+				return -1
+			}
+			return 1
+		})
+		best = slices.Insert(best, pos, cand{n, d})
+		if len(best) > k {
+			best = best[:k]
+		}
+	}
+	nb := &Neighbours{
+		Index: make([]int, k), Dist2: make([]float64, k),
+		Images: make([]float32, 0, k*size), Mean: make([]float32, size),
+	}
+	mean := make([]float64, size)
+	for j, c := range best {
+		nb.Index[j], nb.Dist2[j] = c.i, c.d
+		im := train.Images[c.i*size : (c.i+1)*size]
+		nb.Images = append(nb.Images, im...)
+		for p, v := range im {
+			mean[p] += float64(v)
+		}
+	}
+	for p := range mean {
+		nb.Mean[p] = float32(mean[p] / float64(k))
+	}
+	return nb, nil
+}
