@@ -18,6 +18,7 @@ export DENOISING_ROOT := $(ROOT)
 export JUPYTER_PATH := $(ROOT)/.cache/jupyter
 export PATH := $(ROOT)/.cache/bin:$(PATH)
 GO ?= go
+ORT_LIB := $(ROOT)/.cache/onnxruntime/libonnxruntime.so.1
 NB := $(GO) run ./internal/cmd/nb
 CELL_TIMEOUT ?= 20m
 GO_TEST_TIMEOUT ?= 25m
@@ -42,6 +43,9 @@ test: setup vet
 	$(NB) gen -check
 	@echo "== go test (quick tier)"
 	DENOISING_BUDGET=quick $(GO) test -short -timeout $(GO_TEST_TIMEOUT) ./...
+	@if [ -f $(ORT_LIB) ]; then echo "== kit/layer on ONNX Runtime (-tags onnx)"; \
+	  ONNXRUNTIME_SHARED_LIBRARY_PATH=$(ORT_LIB) $(GO) test -tags onnx -count=1 ./kit/layer/; \
+	else echo "== ONNX Runtime not set up: kit/layer tested on the pure-Go backend only"; fi
 	@echo "== notebooks (QUICK budget)"
 	$(NB) run -budget quick -cell-timeout $(CELL_TIMEOUT) -out build/executed-quick
 
@@ -53,7 +57,10 @@ notebook: setup
 	jupyter-notebook --allow-root --notebook-dir=notebooks
 
 bench: setup
-	$(GO) test -run '^$$' -bench . -benchtime 5x ./...
+	$(GO) run ./internal/cmd/bench -steps 10 -warmup 2
+	@if [ -f $(ORT_LIB) ]; then \
+	  GOMLX_BACKEND=onnx:cpu ONNXRUNTIME_SHARED_LIBRARY_PATH=$(ORT_LIB) \
+	  $(GO) run -tags onnx ./internal/cmd/bench -steps 5 -warmup 1; fi
 
 clean:
 	rm -rf build

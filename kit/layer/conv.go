@@ -122,7 +122,12 @@ func Conv2D(x, kernel *Node, stride int, padding Padding) *Node {
 	}
 	ho := ConvOutputSize(h, kh, stride, top, bottom)
 	wo := ConvOutputSize(w, kw, stride, left, right)
-	out := separableConv(x, convShift(kh, ho, h, stride, top), convShift(kw, wo, w, stride, left), kernel)
+	var out *Node
+	if nativeConvOK(x, kh, kw, stride) {
+		out = Convolve(x, kernel).PaddingPerDim([][2]int{{top, bottom}, {left, right}}).Done()
+	} else {
+		out = separableConv(x, convShift(kh, ho, h, stride, top), convShift(kw, wo, w, stride, left), kernel)
+	}
 	out.AssertDims(b, ho, wo, cout)
 	return out
 }
@@ -173,9 +178,18 @@ func ConvTranspose2D(x, kernel *Node, stride int, padding Padding, outputPadding
 		exceptions.Panicf("%s: output would be %dx%d (x %s, kernel %dx%d, stride %d, padding %s, outputPadding %d)",
 			op, ho, wo, x.Shape(), kh, kw, stride, padding, outputPadding)
 	}
-	out := separableConv(x,
-		convTransposeShift(kh, ho, h, stride, padding.Top),
-		convTransposeShift(kw, wo, w, stride, padding.Left), kernel)
+	var out *Node
+	if nativeConvOK(x, kh, kw, stride) && padding.Top <= kh-1 && padding.Bottom <= kh-1 &&
+		padding.Left <= kw-1 && padding.Right <= kw-1 {
+		// Stride 1: a convolution of x zero-padded by k-1-pad with the
+		// spatially flipped kernel (outputPadding is 0 since it is < stride).
+		out = Convolve(x, flipKernel(kernel)).PaddingPerDim([][2]int{
+			{kh - 1 - padding.Top, kh - 1 - padding.Bottom}, {kw - 1 - padding.Left, kw - 1 - padding.Right}}).Done()
+	} else {
+		out = separableConv(x,
+			convTransposeShift(kh, ho, h, stride, padding.Top),
+			convTransposeShift(kw, wo, w, stride, padding.Left), kernel)
+	}
 	out.AssertDims(b, ho, wo, cout)
 	return out
 }
@@ -307,4 +321,48 @@ func checkKernel(op string, x, kernel *Node) (kh, kw, cin, cout int) {
 		}
 	}
 	return d[0], d[1], d[2], d[3]
+}
+
+// NativeConvBackends lists the backends (by compute.Backend.Name) on which
+// float32 stride-1 convolutions with odd kernels use the backend's own convolution
+// (graph.Convolve) instead of shift-matrix products. graph.Convolve's
+// gradients are right exactly in that case (odd kernel, stride 1: checked
+// by the gradient tests on every compiled-in backend); even kernels and
+// strides keep the shift-matrix path, and so does float64 (ONNX Runtime's
+// CPU Conv has no float64 kernel). The pure-Go backend is not listed:
+// its convolution is a plain loop, slower than the shift products.
+var NativeConvBackends = []string{"onnxruntime"}
+
+// forceShift disables the native path (tests compare both paths).
+var forceShift bool
+
+// nativeConvOK reports whether a kh x kw, stride conv of x may use
+// graph.Convolve (see NativeConvBackends).
+func nativeConvOK(x *Node, kh, kw, stride int) bool {
+	if forceShift || stride != 1 || kh%2 == 0 || kw%2 == 0 || x.DType() != dtypes.Float32 {
+		return false
+	}
+	name := x.Graph().Backend().Name()
+	for _, n := range NativeConvBackends {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// flipKernel returns k [P, Q, C, O] with both spatial axes reversed,
+// out[p, q] = k[P-1-p, Q-1-q], as one DotGeneral with a constant
+// anti-identity matrix (graph.Reverse has no gradient in GoMLX v0.28.2):
+// the flattened index p·Q+q maps to PQ-1-(p·Q+q).
+func flipKernel(k *Node) *Node {
+	d := k.Shape().Dimensions
+	pq := d[0] * d[1]
+	s := shift{k: 1, out: pq, in: pq}
+	for i := range pq {
+		s.ones = append(s.ones, [3]int{0, i, pq - 1 - i})
+	}
+	r := Reshape(s.constant(k.Graph(), k.DType(), 0, 1, 2), pq, pq)
+	flat := DotGeneral(r, []int{1}, nil, Reshape(k, pq, d[2]*d[3]), []int{0}, nil)
+	return Reshape(flat, d...)
 }

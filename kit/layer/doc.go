@@ -49,6 +49,14 @@
 // grow with the image side: fine for MNIST-sized images, ~2-4x the
 // kernel product for 256x256 inputs with few channels.
 //
+// On ONNX Runtime ([NativeConvBackends]), float32 stride-1 convolutions
+// with odd kernels (and stride-1 transposed convolutions, as a padded
+// convolution with the flipped kernel) use graph.Convolve, whose gradients
+// are right in exactly that case; TestNativeConvMatchesShift checks them
+// against the shift path. ONNX Runtime's CPU provider has no float64 Conv
+// or Cos, so float64 keeps the shift path and [InitHeNormal] draws in
+// float32.
+//
 // # Layout and PyTorch weights
 //
 // Images are channels-last, x: [B, H, W, C], float32 (float64 works too and

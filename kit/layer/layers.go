@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -77,7 +78,11 @@ func (i Init) initializers(scope *model.Scope, fanIn int) (weights, biases model
 	case InitHeNormal:
 		std := math.Sqrt(2 / float64(fanIn))
 		return func(g *Graph, shape shapes.Shape) *Node {
-			return MulScalar(scope.RandomNormal(g, shape), std)
+			// Draw in float32 and convert: RandomNormal uses Cos, which
+			// ONNX Runtime's CPU provider lacks for float64.
+			draw := shape.Clone()
+			draw.DType = dtypes.Float32
+			return ConvertDType(MulScalar(scope.RandomNormal(g, draw), std), shape.DType)
 		}, Zeros
 	}
 	exceptions.Panicf("layer: unknown Init %d", int(i))
