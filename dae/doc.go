@@ -12,6 +12,14 @@
 // ([OpenCircle.PosteriorMeanMSE]) and the lecture's MLP denoiser
 // ([ToyDenoiser], [TrainToy]).
 //
+// The MNIST half: corruptions as small seeded values ([Erasure],
+// [Gaussian] in normalised pixel units, [Block]; [LectureCorruptions] gives
+// the lecture's six), the lecture's deep conv autoencoder with a bottleneck
+// parameter ([MNISTAutoencoder], [MNISTDenoiser], [MNISTLayerTable]), its
+// training ([TrainMNIST]) and evaluation by PSNR, inside the masked pixels too
+// ([EvaluateMNIST]), and the posterior problem on digits: the training digits
+// closest to a corrupted one on its visible pixels ([NearestVisible]).
+//
 // Conventions: points are [2]float64 (or flat float32 [B,2] tensors for the
 // network); MSE is the squared error per point summed over the two
 // coordinates, so the identity denoiser scores 2 sigma^2.
