@@ -34,8 +34,17 @@ import (
 // EnvVar is the environment variable that selects the backend, as in GoMLX.
 const EnvVar = compute.ConfigEnvVar // "GOMLX_BACKEND"
 
-// Default is the configuration used when EnvVar is unset or empty.
-const Default = "go"
+// Default is the configuration used when EnvVar is unset or empty: the
+// pure-Go backend running one graph op at a time.
+//
+// ops_sequential is not a speed setting: each op still uses every core (the
+// matmuls are parallel). It avoids a deadlock of compute v0.1.2's Go backend
+// seen several times here in training: when several large matmuls of one
+// graph run concurrently, each holds a slot of the shared worker pool while
+// waiting in workerspool.Saturate for more, and all slots end up held (CPU
+// idle, the step never returns). Measured on the Noise2Noise U-Net, the step
+// time is the same either way. GOMLX_BACKEND=go selects GoMLX's own default.
+const Default = "go:ops_sequential"
 
 // Info describes the backend that [New] picked.
 type Info struct {

@@ -11,10 +11,10 @@ func TestDefaultIsGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Config != "go" || b.Name() != info.Name || !strings.HasPrefix(info.Name, "Go") || info.FromEnv {
+	if info.Config != Default || b.Name() != info.Name || !strings.HasPrefix(info.Name, "Go") || info.FromEnv {
 		t.Fatalf("want the go backend from the default, got %+v", info)
 	}
-	if !strings.Contains(info.String(), `config "go"`) {
+	if !strings.Contains(info.String(), `config "go:ops_sequential"`) {
 		t.Fatalf("report %q does not name the backend", info.String())
 	}
 }
