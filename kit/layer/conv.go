@@ -125,6 +125,8 @@ func Conv2D(x, kernel *Node, stride int, padding Padding) *Node {
 	var out *Node
 	if nativeConvOK(x, kh, kw, stride) {
 		out = Convolve(x, kernel).PaddingPerDim([][2]int{{top, bottom}, {left, right}}).Done()
+	} else if im2colOK(x, kh, kw, ho, wo, cout) {
+		out = im2colConv(x, kernel, stride, top, bottom, left, right, ho, wo)
 	} else {
 		out = separableConv(x, convShift(kh, ho, h, stride, top), convShift(kw, wo, w, stride, left), kernel)
 	}
@@ -185,6 +187,8 @@ func ConvTranspose2D(x, kernel *Node, stride int, padding Padding, outputPadding
 		// spatially flipped kernel (outputPadding is 0 since it is < stride).
 		out = Convolve(x, flipKernel(kernel)).PaddingPerDim([][2]int{
 			{kh - 1 - padding.Top, kh - 1 - padding.Bottom}, {kw - 1 - padding.Left, kw - 1 - padding.Right}}).Done()
+	} else if im2colOK(x, kh, kw, ho, wo, cout) && cout*stride*stride >= im2colMinOut {
+		out = im2colConvTranspose(x, kernel, stride, padding, outputPadding, ho, wo)
 	} else {
 		out = separableConv(x,
 			convTransposeShift(kh, ho, h, stride, padding.Top),

@@ -49,6 +49,19 @@
 // grow with the image side: fine for MNIST-sized images, ~2-4x the
 // kernel product for 256x256 inputs with few channels.
 //
+// On the pure-Go backend ([Im2colBackends]), convolutions whose im2col
+// matrix stays below ~32M elements and that have >= 8 output channels
+// use im2col instead (im2col.go): the k·k shifted views are built by
+// block-copying Concatenates in flattened "wide" coordinates (no Slice,
+// which that backend copies element by element), strides become stride 1
+// by space-to-depth, transposed convolutions by a sub-pixel kernel and
+// depth-to-space, and the input gradient is attached with
+// graph.IdentityWithCustomGradient as a correlation of the padded output
+// gradient with the flipped kernel. Measured on dae_mnist: 3289 ->
+// 2222 ms/step; the strided and small layers gain most, the big
+// 32-channel 5x5 layers stay on the shift path (same speed, far less
+// memory). Its backward pass emits Pad, so ONNX Runtime never takes it.
+//
 // On ONNX Runtime ([NativeConvBackends]), float32 stride-1 convolutions
 // with odd kernels (and stride-1 transposed convolutions, as a padded
 // convolution with the flipped kernel) use graph.Convolve, whose gradients

@@ -278,6 +278,8 @@ var testBackendsOnce = sync.OnceValue(func() []namedBackend {
 			config = env // e.g. "onnx:cpu" or "xla:/path/plugin.so"
 		case name == "onnx":
 			config = "onnx:cpu"
+		case name == "go":
+			config = backend.Default
 		}
 		b, _, err := backend.NewWithConfig(config)
 		out = append(out, namedBackend{name: config, b: b, err: err})
