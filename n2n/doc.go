@@ -3,8 +3,10 @@
 // Data", ICML 2018) as presented in lecture 7.3 of F. Fleuret's Deep
 // Learning course: the identity that makes noisy targets work, the link
 // between a loss and the statistic it recovers, the paper's noise models,
-// and classic baselines to beat. It is pure Go (no GoMLX); models come
-// elsewhere.
+// classic baselines to beat, the paper's U-Net ([UNet], [UNetTable]) and its
+// central experiment, Noise2Clean against Noise2Noise with the same budget
+// ([ExperimentConfig], [ExperimentData.RunExperiment]). The applications to
+// Monte Carlo rendering and MRI live in the sub-packages render and mri.
 //
 // # The argument, in the lecture's notation
 //
@@ -47,6 +49,17 @@
 //
 // [GaussianBlur] and [MedianFilter], with [TuneBaseline] choosing their
 // parameter for the best mean PSNR (kit/img) on a training set.
+//
+// # The network and the experiment
+//
+// [UNet] builds the paper's table (ENC_CONV0..6 with 48 channels, five max
+// pools, nearest upsampling and skip concatenations, DEC_CONV5A..1C with
+// 96/64/32/m channels, LeakyReLU 0.1 but for the linear last layer, He
+// initialisation) with n input and m output channels, NHWC, sides a multiple
+// of 32. [UNetConfig.Width] narrows it for CPU budgets, a deviation stated
+// wherever it is used. [ExperimentData.TrainDenoiser] trains it on crops of
+// the natural photos with clean or independent noisy targets, cached by
+// settings (kit/train).
 //
 // # From a notebook cell
 //

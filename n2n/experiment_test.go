@@ -1,0 +1,252 @@
+package n2n
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dlc-go/denoising/kit/data"
+	"github.com/dlc-go/denoising/kit/img"
+)
+
+// synthImages makes n gray images h x w of smooth patterns (no photo
+// decoding in unit tests).
+func synthImages(n, h, w int, phase float64) []*data.Image {
+	out := make([]*data.Image, n)
+	for k := range n {
+		im := &data.Image{Name: "synth", H: h, W: w, C: 1, Pix: make([]float32, h*w)}
+		for y := range h {
+			for x := range w {
+				v := 0.5 + 0.3*math.Sin(0.11*float64(x+k*7)+phase)*math.Cos(0.07*float64(y)) + 0.1*float64(x)/float64(w)
+				im.Pix[y*w+x] = float32(v)
+			}
+		}
+		out[k] = im
+	}
+	return out
+}
+
+// tinyConfig is a configuration whose training step takes well under a
+// second.
+func tinyConfig() ExperimentConfig {
+	return ExperimentConfig{
+		Noise: "gaussian", Sigma: 25.0 / 255, Factor: 4,
+		Crop: 32, Batch: 2, Steps: 2, Width: 0.125, LR: 1e-3, RampDown: true,
+		EvalEvery: 1, EvalN: 2, EvalSide: 32, BaselineN: 4, Seed: 7,
+	}
+}
+
+func tinyData(t *testing.T, cfg ExperimentConfig) *ExperimentData {
+	t.Helper()
+	d, err := NewExperimentData(cfg, synthImages(3, 70, 90, 0), synthImages(2, 64, 64, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestBatchTargets: N2C targets are the clean crops; N2N targets are a
+// second noise draw, independent of the input's; inputs agree between the
+// two modes.
+func TestBatchTargets(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Batch = 8 // 8192 pixels for the statistics below
+	d := tinyData(t, cfg)
+	c, err := d.Batch(TargetClean, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := d.Batch(TargetNoisy, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Target, c.Clean) {
+		t.Error("N2C: target differs from the clean crop")
+	}
+	if !slices.Equal(c.Input, n.Input) || !slices.Equal(c.Clean, n.Clean) {
+		t.Error("the two modes see different crops or inputs at the same step")
+	}
+	// Residuals eps = input - clean and delta = target - clean: std sigma
+	// each, uncorrelated. With N = 8192, the sample std is within 3% of
+	// sigma and |corr| < 4.5/sqrt(N) = 0.05 with overwhelming probability.
+	var se, sd, sed float64
+	m := float64(len(n.Clean))
+	for i := range n.Clean {
+		e, dl := float64(n.Input[i]-n.Clean[i]), float64(n.Target[i]-n.Clean[i])
+		se += e * e
+		sd += dl * dl
+		sed += e * dl
+	}
+	sigma := cfg.Sigma
+	for name, v := range map[string]float64{"eps": math.Sqrt(se / m), "delta": math.Sqrt(sd / m)} {
+		if math.Abs(v-sigma) > 0.03*sigma {
+			t.Errorf("std of %s = %.5f, want sigma = %.5f", name, v, sigma)
+		}
+	}
+	if corr := sed / math.Sqrt(se*sd); math.Abs(corr) > 0.05 {
+		t.Errorf("corr(eps, delta) = %.3f: the target noise is not independent of the input noise", corr)
+	}
+	if slices.Equal(n.Target, n.Input) {
+		t.Error("N2N: the target is the input itself")
+	}
+}
+
+func TestBatchDeterminism(t *testing.T) {
+	cfg := tinyConfig()
+	d := tinyData(t, cfg)
+	a, _ := d.Batch(TargetNoisy, 5)
+	b, _ := d.Batch(TargetNoisy, 5)
+	c, _ := d.Batch(TargetNoisy, 6)
+	if !slices.Equal(a.Input, b.Input) || !slices.Equal(a.Target, b.Target) {
+		t.Error("same seed and step gave different batches")
+	}
+	if slices.Equal(a.Input, c.Input) {
+		t.Error("steps 5 and 6 gave the same batch")
+	}
+	cfg.Seed++
+	e, _ := tinyData(t, cfg).Batch(TargetNoisy, 5)
+	if slices.Equal(a.Input, e.Input) {
+		t.Error("seeds 7 and 8 gave the same batch")
+	}
+	d2 := tinyData(t, tinyConfig())
+	if !slices.Equal(d.EvalNoisy, d2.EvalNoisy) || !slices.Equal(d.TuneNoisy, d2.TuneNoisy) {
+		t.Error("the held-out set or the tuning crops differ between two builds with one seed")
+	}
+	if _, err := d.Batch(Target("x"), 0); err == nil {
+		t.Error("unknown target: no error")
+	}
+	if _, err := d.Batch(TargetClean, -1); err == nil {
+		t.Error("step -1: no error")
+	}
+}
+
+func TestExperimentConfigValidate(t *testing.T) {
+	for name, mod := range map[string]func(*ExperimentConfig){
+		"crop 48":      func(c *ExperimentConfig) { c.Crop = 48 },
+		"eval side 40": func(c *ExperimentConfig) { c.EvalSide = 40 },
+		"noise":        func(c *ExperimentConfig) { c.Noise = "speckle" },
+		"sigma":        func(c *ExperimentConfig) { c.Sigma = -1 },
+		"lambda":       func(c *ExperimentConfig) { c.Noise, c.Lambda = "poisson", 0 },
+		"batch":        func(c *ExperimentConfig) { c.Batch = 0 },
+		"lr":           func(c *ExperimentConfig) { c.LR = 0 },
+		"width":        func(c *ExperimentConfig) { c.Width = -0.5 },
+		"factor":       func(c *ExperimentConfig) { c.Factor = 0 },
+	} {
+		cfg := tinyConfig()
+		mod(&cfg)
+		if cfg.Validate() == nil {
+			t.Errorf("%s: Validate() = nil", name)
+		}
+	}
+	if err := DefaultExperimentConfig().Validate(); err != nil {
+		t.Errorf("default config: %v", err)
+	}
+	cfg := tinyConfig()
+	if _, err := NewExperimentData(cfg, synthImages(1, 20, 20, 0), synthImages(1, 64, 64, 0)); err == nil {
+		t.Error("training image smaller than the crop: no error")
+	}
+}
+
+// TestTrainBothTargets runs two steps of each mode on a tiny U-Net: finite
+// losses, PSNR recorded after every step, the reused evaluation graph sees
+// the trained weights (its last value equals a fresh prediction's), runs
+// are deterministic per seed, and the second call loads from the cache.
+func TestTrainBothTargets(t *testing.T) {
+	t.Setenv("DENOISING_CACHE", t.TempDir())
+	t.Setenv("DENOISING_RETRAIN", "")
+	cfg := tinyConfig()
+	d := tinyData(t, cfg)
+	noisyPSNR, err := img.MeanPSNR(d.EvalNoisy, d.EvalClean, d.EvalShape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sigma = 25/255: the noisy input's PSNR is 20 log10(255/25) = 20.17 dB
+	// in expectation; 2 tiles of 1024 pixels put it within 0.3 dB.
+	if math.Abs(noisyPSNR-20.17) > 0.3 {
+		t.Errorf("noisy PSNR %.2f dB, want ~20.17", noisyPSNR)
+	}
+	runs := map[Target]*Denoiser{}
+	for _, target := range []Target{TargetClean, TargetNoisy} {
+		m, err := d.TrainDenoiser(target, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		runs[target] = m
+		if m.Train.Cached || len(m.Train.Loss) != cfg.Steps {
+			t.Fatalf("%s: cached=%v, %d losses", target, m.Train.Cached, len(m.Train.Loss))
+		}
+		for i, l := range m.Train.Loss {
+			if math.IsNaN(l) || math.IsInf(l, 0) || l <= 0 {
+				t.Errorf("%s: loss[%d] = %g", target, i, l)
+			}
+		}
+		if len(m.Train.Evals) != cfg.Steps {
+			t.Errorf("%s: %d evaluations, want %d", target, len(m.Train.Evals), cfg.Steps)
+		}
+		last := m.Train.Evals[len(m.Train.Evals)-1]
+		if last.Step != cfg.Steps || math.Abs(last.Value-m.PSNR) > 1e-4 {
+			t.Errorf("%s: last in-training PSNR %.5f at step %d, fresh prediction %.5f", target, last.Value, last.Step, m.PSNR)
+		}
+	}
+	again, err := d.TrainDenoiser(TargetNoisy, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Train.Cached || again.PSNR != runs[TargetNoisy].PSNR {
+		t.Errorf("second call: cached=%v, PSNR %.5f vs %.5f", again.Train.Cached, again.PSNR, runs[TargetNoisy].PSNR)
+	}
+	t.Setenv("DENOISING_RETRAIN", "1")
+	fresh, err := d.TrainDenoiser(TargetNoisy, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Train.Cached || !slices.Equal(fresh.Train.Loss, runs[TargetNoisy].Train.Loss) {
+		t.Errorf("retrained with the same seed: losses %v, first run %v", fresh.Train.Loss, runs[TargetNoisy].Train.Loss)
+	}
+
+	res := &ExperimentResult{Config: cfg, NoisyPSNR: noisyPSNR, N2C: runs[TargetClean], N2N: runs[TargetNoisy]}
+	if res.Baselines, err = d.Baselines(); err != nil {
+		t.Fatal(err)
+	}
+	if b := res.Baselines[0]; b.PSNR <= noisyPSNR {
+		t.Errorf("tuned blur %.2f dB does not beat the noisy input %.2f dB on smooth images", b.PSNR, noisyPSNR)
+	}
+	tab := res.Table()
+	for _, s := range []string{"N2C", "N2N", "gaussian-blur", "median", "noisy input"} {
+		if !strings.Contains(tab, s) {
+			t.Errorf("table lacks %q:\n%s", s, tab)
+		}
+	}
+}
+
+// TestBatchPoisson: with Poisson noise the residuals of input and target
+// have mean 0 and variance E[x]/lambda (signal-dependent), as the L2
+// argument needs.
+func TestBatchPoisson(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Noise, cfg.Lambda, cfg.Batch = "poisson", 30, 8
+	p, err := tinyData(t, cfg).Batch(TargetNoisy, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := float64(len(p.Clean))
+	for name, y := range map[string][]float32{"input": p.Input, "target": p.Target} {
+		var m, v, mx float64
+		for i := range y {
+			r := float64(y[i] - p.Clean[i])
+			m += r
+			v += r * r
+			mx += float64(p.Clean[i])
+		}
+		m, v, mx = m/n, v/n, mx/n
+		// s.e. of the mean: sqrt(E[x]/lambda / n) ~ 0.0014 here; of the
+		// variance: ~ sqrt(2/n) ~ 1.6% relative.
+		if se := math.Sqrt(mx / cfg.Lambda / n); math.Abs(m) > 4.5*se {
+			t.Errorf("%s: mean residual %.5f (s.e. %.5f): biased", name, m, se)
+		}
+		if want := mx / cfg.Lambda; math.Abs(v-want) > 0.07*want {
+			t.Errorf("%s: residual variance %.5f, want E[x]/lambda = %.5f", name, v, want)
+		}
+	}
+}
