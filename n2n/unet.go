@@ -53,11 +53,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/dlc-go/denoising/kit/backend"
 	"github.com/dlc-go/denoising/kit/layer"
-	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/support/exceptions"
@@ -350,19 +346,11 @@ func CountUNetParams(cfg UNetConfig, side int) (total int, perScope map[string]i
 	if err := CheckUNetSide(side, side); err != nil {
 		return 0, nil, err
 	}
-	b, err := sharedBackend()
+	store, err := layer.BuildVariables(func(scope *model.Scope, x *Node) *Node {
+		return UNet(scope, x, cfg)
+	}, 1, side, side, cfg.In)
 	if err != nil {
 		return 0, nil, fmt.Errorf("n2n: CountUNetParams: %w", err)
-	}
-	store := model.NewStore()
-	if e := exceptions.Try(func() {
-		g := NewGraph(b, "n2n.CountUNetParams")
-		defer g.Finalize()
-		model.SetStore(g, store)
-		x := Parameter(g, "x", shapes.Make(dtypes.Float32, 1, side, side, cfg.In))
-		UNet(store.RootScope(), x, cfg)
-	}); e != nil {
-		return 0, nil, fmt.Errorf("n2n: CountUNetParams: building the graph: %v", e)
 	}
 	perScope = map[string]int{}
 	for v := range store.IterVariables() {
@@ -372,14 +360,4 @@ func CountUNetParams(cfg UNetConfig, side int) (total int, perScope map[string]i
 		return 0, nil, errors.New("n2n: CountUNetParams: building the U-Net created no variables")
 	}
 	return store.NumParameters(), perScope, nil
-}
-
-// sharedBackend returns backend.Shared(), turning its panic into an error.
-func sharedBackend() (b compute.Backend, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("no backend: %v", r)
-		}
-	}()
-	return backend.Shared(), nil
 }

@@ -9,10 +9,7 @@ import (
 	"fmt"
 	"math/bits"
 
-	"github.com/dlc-go/denoising/kit/backend"
 	"github.com/dlc-go/denoising/kit/layer"
-	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
@@ -273,28 +270,9 @@ func MDSR(scope *model.Scope, x *Node, cfg MDSRConfig, scale int) *Node {
 // (the sum of the variables' sizes) and of variables. A panic while
 // building is returned as an error.
 func CountParams(build func(scope *model.Scope, x *Node) *Node, dims ...int) (params, variables int, err error) {
-	store := model.NewStore()
-	err = catch(func() {
-		g := NewGraph(backend.Shared(), "sr.CountParams")
-		defer g.Finalize()
-		model.SetStore(g, store)
-		x := Parameter(g, "x", shapes.Make(dtypes.Float32, dims...))
-		build(store.RootScope(), x)
-	})
+	store, err := layer.BuildVariables(build, dims...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("sr: CountParams: %w", err)
 	}
 	return store.NumParameters(), store.NumVariables(), nil
-}
-
-// catch runs fn and returns its panic, if any, as an error.
-func catch(fn func()) error {
-	e := exceptions.Try(fn)
-	if e == nil {
-		return nil
-	}
-	if err, ok := e.(error); ok {
-		return err
-	}
-	return fmt.Errorf("%v", e)
 }
