@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dlc-go/denoising/kit/backend"
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -72,6 +75,16 @@ func opCases() []opCase {
 		convTCase(3, 3, Valid, 2, 2, 1, 3, 3, 2),
 		convTCase(4, 1, Pads(1, 2, 0, 1), 0, 3, 2, 3, 4, 2),
 		convTCase(5, 3, PadAll(1), 1, 2, 1, 3, 2, 3),
+		// With im2colMinOut (8) output channels the Go backend takes the
+		// im2col path (hand-written input gradient): these cases check it.
+		convCase(5, 5, 1, Valid, im2colMinOut, 2, 9, 8, 2),
+		convCase(3, 3, 1, Same(), im2colMinOut, 2, 6, 7, 2),
+		convCase(4, 4, 2, Valid, im2colMinOut, 2, 9, 8, 2),
+		convCase(3, 3, 2, Same(), im2colMinOut, 1, 7, 8, 3),
+		convCase(2, 3, 3, Pads(1, 0, 0, 2), im2colMinOut, 2, 7, 6, 2),
+		convTCase(4, 2, PadAll(1), 0, im2colMinOut, 2, 4, 5, 2),
+		convTCase(3, 2, Valid, 1, im2colMinOut, 2, 3, 4, 2),
+		convTCase(5, 1, Valid, 0, im2colMinOut, 2, 4, 3, 2),
 		{
 			name: "Conv2D+bias k3 s1 same x[2 5 4 2]->3",
 			dims: [][]int{{2, 5, 4, 2}, {3, 3, 2, 3}, {3}},
@@ -412,4 +425,31 @@ func TestConvTransposeIsAdjoint(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestIm2colCasesTakeIm2colPath makes sure the gradient table really checks
+// the im2col path on the Go backend: the cases with im2colMinOut output
+// channels must select it there (else they would silently test the shift path).
+func TestIm2colCasesTakeIm2colPath(t *testing.T) {
+	b, _, err := backend.NewWithConfig(backend.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range opCases() {
+		if len(c.dims) != 2 || len(c.dims[1]) != 4 || c.dims[1][3] != im2colMinOut {
+			continue
+		}
+		n++
+		g := NewGraph(b, "im2col-path")
+		x := Parameter(g, "x", shapes.Make(dtypes.Float64, c.dims[0]...))
+		k := c.dims[1]
+		if !im2colOK(x, k[0], k[1], c.dims[0][1], c.dims[0][2], im2colMinOut) {
+			t.Errorf("%s: does not take the im2col path on %s", c.name, b.Name())
+		}
+		g.Finalize()
+	}
+	if n < 8 {
+		t.Fatalf("found %d im2col cases, want 8", n)
+	}
 }
