@@ -122,14 +122,17 @@ var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; max-width: 52em; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }
 h1 { font-size: 1.6em; } li { margin: 0.8em 0; } .sum { color: #444; } .meta { color: #888; font-size: 0.85em; }
 a { color: #0b5cad; text-decoration: none; } a:hover { text-decoration: underline; }
-</style></head><body>
+</style>
+<script>window.MathJax = { tex: { inlineMath: [['$', '$'], ['\\(', '\\)']] }, svg: { fontCache: 'global' } };</script>
+<script src="_static/tex-svg-full.js" async></script>
+</head><body>
 <h1>{{.Title}}</h1>
 <p>A companion to lecture 7.3 "Denoising autoencoders" of François Fleuret's Deep Learning course,
 written in Go with GoMLX. Every figure and number on these pages was computed when the notebooks were
 executed; the notebooks and the Go packages they call are in the repository.</p>
 <ol>
 {{range .Pages}}<li><a href="{{.HTML}}"><b>{{.Title}}</b></a><br><span class="sum">{{.Summary}}</span><br>
-<span class="meta">{{if .Elapsed}}executed in {{.Elapsed}} &middot; {{end}}<a href="{{.Notebook}}">notebook (.ipynb)</a></span></li>
+<span class="meta">{{if .Elapsed}}last run {{.Elapsed}} (trained models come from the cache when present) &middot; {{end}}<a href="{{.Notebook}}">notebook (.ipynb)</a></span></li>
 {{end}}</ol>
 <p class="meta">Rendered {{.Date}}.</p>
 </body></html>
