@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"bufio"
 	"fmt"
 	"html"
 	"os"
@@ -10,11 +9,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dlc-go/denoising/kit/train"
 	"github.com/go-echarts/go-echarts/v2/render"
 )
 
 // Module is the Go module path of this repository, used to find its root.
-const Module = "github.com/dlc-go/denoising"
+const Module = train.ModulePath
 
 // EchartsRelPath is where `make setup` places echarts.min.js (echarts 5.x
 // from npm), relative to the repository root.
@@ -102,37 +102,8 @@ func FindRepoRoot(dir string) string {
 	if dir == "" {
 		return ""
 	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return ""
-	}
-	for {
-		if modulePath(filepath.Join(dir, "go.mod")) == Module {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
-// modulePath reads the module line of a go.mod file; "" if unreadable.
-func modulePath(gomod string) string {
-	f, err := os.Open(gomod)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if rest, ok := strings.CutPrefix(line, "module"); ok {
-			return strings.Trim(strings.TrimSpace(rest), `"`)
-		}
-	}
-	return ""
+	root, _ := train.FindModuleRoot(dir)
+	return root
 }
 
 // scriptSrc finds the external scripts of a rendered go-echarts page.

@@ -43,12 +43,12 @@ func RepoRoot() (string, error) {
 		return abs, nil
 	}
 	if wd, err := os.Getwd(); err == nil {
-		if r, ok := findModuleRoot(wd); ok {
+		if r, ok := FindModuleRoot(wd); ok {
 			return r, nil
 		}
 	}
 	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		if r, ok := findModuleRoot(filepath.Dir(file)); ok {
+		if r, ok := FindModuleRoot(filepath.Dir(file)); ok {
 			return r, nil
 		}
 	}
@@ -56,7 +56,13 @@ func RepoRoot() (string, error) {
 		ModulePath, EnvRoot, EnvCache)
 }
 
-func findModuleRoot(dir string) (string, bool) {
+// FindModuleRoot walks up from dir (made absolute) to the directory whose
+// go.mod declares ModulePath, the root of this repository.
+func FindModuleRoot(dir string) (string, bool) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
 	for {
 		if isModuleRoot(dir) {
 			return dir, true
