@@ -123,7 +123,10 @@ func Conv2D(x, kernel *Node, stride int, padding Padding) *Node {
 	ho := ConvOutputSize(h, kh, stride, top, bottom)
 	wo := ConvOutputSize(w, kw, stride, left, right)
 	var out *Node
-	if nativeConvOK(x, kh, kw, stride) {
+	if fastConvOK(x) {
+		out = fastConv2D(x, kernel, convGeom{h: h, w: w, kh: kh, kw: kw, s: stride,
+			top: top, bottom: bottom, left: left, right: right, ho: ho, wo: wo})
+	} else if nativeConvOK(x, kh, kw, stride) {
 		out = Convolve(x, kernel).PaddingPerDim([][2]int{{top, bottom}, {left, right}}).Done()
 	} else if im2colOK(x, kh, kw, ho, wo, cout) {
 		out = im2colConv(x, kernel, stride, top, bottom, left, right, ho, wo)
@@ -181,7 +184,11 @@ func ConvTranspose2D(x, kernel *Node, stride int, padding Padding, outputPadding
 			op, ho, wo, x.Shape(), kh, kw, stride, padding, outputPadding)
 	}
 	var out *Node
-	if nativeConvOK(x, kh, kw, stride) && padding.Top <= kh-1 && padding.Bottom <= kh-1 &&
+	if fastConvOK(x) {
+		// The convolution from the output (ho x wo) back to x (h x w).
+		out = fastConvTranspose2D(x, kernel, convGeom{h: ho, w: wo, kh: kh, kw: kw, s: stride,
+			top: padding.Top, bottom: padding.Bottom, left: padding.Left, right: padding.Right, ho: h, wo: w})
+	} else if nativeConvOK(x, kh, kw, stride) && padding.Top <= kh-1 && padding.Bottom <= kh-1 &&
 		padding.Left <= kw-1 && padding.Right <= kw-1 {
 		// Stride 1: a convolution of x zero-padded by k-1-pad with the
 		// spatially flipped kernel (outputPadding is 0 since it is < stride).

@@ -1,0 +1,95 @@
+// Copyright 2026 The denoising authors. SPDX-License-Identifier: Apache-2.0
+
+//go:build amd64 && goexperiment.simd
+
+#include "textflag.h"
+
+// func avx2Kernel4x16F32(k int, lhs, rhs, out *float32, outStride int)
+//
+// out[r*outStride/4 + c] = sum_{i<k} lhs[4i + r] * rhs[16i + c], r < 4, c < 16.
+// lhs is a packed 4-row strip ([k][4]), rhs a packed 16-column strip ([k][16]);
+// outStride is in bytes. Eight YMM accumulators, the K loop unrolled by 2.
+TEXT ·avx2Kernel4x16F32(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ lhs+8(FP), AX
+	MOVQ rhs+16(FP), BX
+	MOVQ out+24(FP), DI
+	MOVQ outStride+32(FP), SI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   tail
+
+loop2:
+	VMOVUPS      (BX), Y8
+	VMOVUPS      32(BX), Y9
+	VBROADCASTSS (AX), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS 4(AX), Y11
+	VFMADD231PS  Y8, Y11, Y2
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(AX), Y12
+	VFMADD231PS  Y8, Y12, Y4
+	VFMADD231PS  Y9, Y12, Y5
+	VBROADCASTSS 12(AX), Y13
+	VFMADD231PS  Y8, Y13, Y6
+	VFMADD231PS  Y9, Y13, Y7
+	VMOVUPS      64(BX), Y14
+	VMOVUPS      96(BX), Y15
+	VBROADCASTSS 16(AX), Y10
+	VFMADD231PS  Y14, Y10, Y0
+	VFMADD231PS  Y15, Y10, Y1
+	VBROADCASTSS 20(AX), Y11
+	VFMADD231PS  Y14, Y11, Y2
+	VFMADD231PS  Y15, Y11, Y3
+	VBROADCASTSS 24(AX), Y12
+	VFMADD231PS  Y14, Y12, Y4
+	VFMADD231PS  Y15, Y12, Y5
+	VBROADCASTSS 28(AX), Y13
+	VFMADD231PS  Y14, Y13, Y6
+	VFMADD231PS  Y15, Y13, Y7
+	ADDQ $32, AX
+	ADDQ $128, BX
+	DECQ DX
+	JNZ  loop2
+
+tail:
+	ANDQ $1, CX
+	JZ   store
+	VMOVUPS      (BX), Y8
+	VMOVUPS      32(BX), Y9
+	VBROADCASTSS (AX), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS 4(AX), Y11
+	VFMADD231PS  Y8, Y11, Y2
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(AX), Y12
+	VFMADD231PS  Y8, Y12, Y4
+	VFMADD231PS  Y9, Y12, Y5
+	VBROADCASTSS 12(AX), Y13
+	VFMADD231PS  Y8, Y13, Y6
+	VFMADD231PS  Y9, Y13, Y7
+
+store:
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y2, (DI)
+	VMOVUPS Y3, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y6, (DI)
+	VMOVUPS Y7, 32(DI)
+	VZEROUPPER
+	RET

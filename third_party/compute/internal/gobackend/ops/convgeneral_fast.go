@@ -1,0 +1,242 @@
+// Copyright 2026 The denoising authors. SPDX-License-Identifier: Apache-2.0
+//
+// Fast float32 ConvGeneral for the Go backend (denoising fork of
+// gomlx/compute v0.1.2): an implicit GEMM. Output positions are the rows,
+// output channels the columns and (kernel tap, input channel) the
+// contraction; patches are gathered straight into the packed layout of a
+// 4x16 AVX2/FMA assembly micro-kernel, a block at a time, so no im2col
+// matrix is ever materialised.
+
+package ops
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/gomlx/compute/internal/gobackend"
+	"github.com/gomlx/compute/shapes"
+)
+
+func init() { gobackend.FastConv = fastConvAvailable }
+
+// fastConvCalls counts executions of the fast path (for tests).
+var fastConvCalls atomic.Int64
+
+const (
+	fastConvRowTile = 64  // output positions per tile (multiple of 4)
+	fastConvKBlock  = 256 // contraction block: a 4x256 LHS strip is 4 KiB, a 256x16 RHS strip 16 KiB
+	fastConvNStrip  = 16  // output channels per micro-kernel column strip
+)
+
+// fastConvPlan holds the geometry of one 2D ConvGeneral in element strides.
+type fastConvPlan struct {
+	batch, cin, h, w int // input
+	sB, sC, sH, sW   int
+	kh, kw, cout     int // kernel
+	kC, kO, kH, kW   int
+	ho, wo           int // output
+	oB, oO, oH, oW   int
+	strideY, strideX int
+	padY, padX       int // low padding
+	dilY, dilX       int // input dilation
+	kdilY, kdilX     int // kernel dilation
+}
+
+// newFastConvPlan returns the plan of a float32 2D convolution without
+// groups, or false when the fast path does not apply.
+func newFastConvPlan(inShape, kShape, outShape shapes.Shape, p *convNode) (fastConvPlan, bool) {
+	var f fastConvPlan
+	ax := p.axes
+	if !fastConvAvailable || len(ax.InputSpatial) != 2 || p.channelGroupCount > 1 || p.batchGroupCount > 1 {
+		return f, false
+	}
+	is, ks, os := inShape.Strides(), kShape.Strides(), outShape.Strides()
+	in, kd, od := inShape.Dimensions, kShape.Dimensions, outShape.Dimensions
+	f.batch, f.cin = in[ax.InputBatch], in[ax.InputChannels]
+	f.h, f.w = in[ax.InputSpatial[0]], in[ax.InputSpatial[1]]
+	f.sB, f.sC = is[ax.InputBatch], is[ax.InputChannels]
+	f.sH, f.sW = is[ax.InputSpatial[0]], is[ax.InputSpatial[1]]
+	f.kh, f.kw = kd[ax.KernelSpatial[0]], kd[ax.KernelSpatial[1]]
+	f.cout = kd[ax.KernelOutputChannels]
+	f.kC, f.kO = ks[ax.KernelInputChannels], ks[ax.KernelOutputChannels]
+	f.kH, f.kW = ks[ax.KernelSpatial[0]], ks[ax.KernelSpatial[1]]
+	f.ho, f.wo = od[ax.OutputSpatial[0]], od[ax.OutputSpatial[1]]
+	f.oB, f.oO = os[ax.OutputBatch], os[ax.OutputChannels]
+	f.oH, f.oW = os[ax.OutputSpatial[0]], os[ax.OutputSpatial[1]]
+	if kd[ax.KernelInputChannels] != f.cin || od[ax.OutputBatch] != f.batch || od[ax.OutputChannels] != f.cout {
+		return f, false
+	}
+	f.strideY, f.strideX = 1, 1
+	if len(p.strides) == 2 {
+		f.strideY, f.strideX = p.strides[0], p.strides[1]
+	}
+	if len(p.paddings) == 2 {
+		f.padY, f.padX = p.paddings[0][0], p.paddings[1][0]
+	}
+	f.dilY, f.dilX, f.kdilY, f.kdilX = 1, 1, 1, 1
+	if len(p.inputDilations) == 2 {
+		f.dilY, f.dilX = max(p.inputDilations[0], 1), max(p.inputDilations[1], 1)
+	}
+	if len(p.kernelDilations) == 2 {
+		f.kdilY, f.kdilX = max(p.kernelDilations[0], 1), max(p.kernelDilations[1], 1)
+	}
+	if f.batch*f.ho*f.wo == 0 || f.cout == 0 || f.cin*f.kh*f.kw == 0 {
+		return f, false
+	}
+	return f, true
+}
+
+// fastConvF32 computes the convolution of plan f: output is overwritten.
+func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
+	taps := f.kh * f.kw
+	kTotal := taps * f.cin
+	nStrips := (f.cout + fastConvNStrip - 1) / fastConvNStrip
+	nPad := nStrips * fastConvNStrip
+
+	// Pack the kernel: packedK[s][k][j] = kernel(k, o = s*16 + j), k = tap*cin + c.
+	packedKRef := getF32(nStrips * kTotal * fastConvNStrip)
+	defer f32Pool.Put(packedKRef)
+	packedK := *packedKRef
+	clear(packedK)
+	for s := range nStrips {
+		for t := range taps {
+			p, q := t/f.kw, t%f.kw
+			for c := range f.cin {
+				k := t*f.cin + c
+				dst := packedK[(s*kTotal+k)*fastConvNStrip:][:fastConvNStrip]
+				src := p*f.kH + q*f.kW + c*f.kC
+				for j := range fastConvNStrip {
+					if o := s*fastConvNStrip + j; o < f.cout {
+						dst[j] = kernel[src+o*f.kO]
+					}
+				}
+			}
+		}
+	}
+
+	rows := f.batch * f.ho * f.wo
+	tiles := (rows + fastConvRowTile - 1) / fastConvRowTile
+	run := func(t0, t1 int) {
+		packedARef, accRef := getF32(fastConvRowTile*fastConvKBlock), getF32(fastConvRowTile*nPad)
+		defer f32Pool.Put(packedARef)
+		defer f32Pool.Put(accRef)
+		packedA, acc := *packedARef, *accRef
+		// Per tile row: input base offset (batch) and the top-left input
+		// coordinate in dilated, padded space; -1 batch marks padding rows.
+		var rowB, rowY, rowX, rowOut [fastConvRowTile]int
+		for tile := t0; tile < t1; tile++ {
+			m0 := tile * fastConvRowTile
+			nRows := min(fastConvRowTile, rows-m0)
+			for r := range fastConvRowTile {
+				if r >= nRows {
+					rowB[r] = -1
+					continue
+				}
+				m := m0 + r
+				x := m % f.wo
+				y := (m / f.wo) % f.ho
+				b := m / (f.wo * f.ho)
+				rowB[r] = b * f.sB
+				rowY[r] = y*f.strideY - f.padY
+				rowX[r] = x*f.strideX - f.padX
+				rowOut[r] = b*f.oB + y*f.oH + x*f.oW
+			}
+			clear(acc)
+			strips := (nRows + 3) / 4
+			for k0 := 0; k0 < kTotal; k0 += fastConvKBlock {
+				k1 := min(k0+fastConvKBlock, kTotal)
+				kLen := k1 - k0
+				f.gather(input, packedA, k0, k1, strips*4, &rowB, &rowY, &rowX)
+				for st := range strips {
+					lhs := &packedA[st*4*kLen]
+					for s := range nStrips {
+						rhs := &packedK[(s*kTotal+k0)*fastConvNStrip]
+						out := &acc[st*4*nPad+s*fastConvNStrip]
+						convKernel4x16Acc(kLen, lhs, rhs, out, nPad*4, kLen*4)
+					}
+				}
+			}
+			// Scatter the tile to the output.
+			for r := range nRows {
+				src := acc[r*nPad : r*nPad+f.cout]
+				base := rowOut[r]
+				if f.oO == 1 {
+					copy(output[base:base+f.cout], src)
+					continue
+				}
+				for o, v := range src {
+					output[base+o*f.oO] = v
+				}
+			}
+		}
+	}
+	parallelFor(tiles, rows*kTotal, run)
+}
+
+// gather writes the patches of the first rows rows of the tile, for the
+// contraction range [k0, k1), into a (row-major [row][k-k0]; zeros outside
+// the input, on input-dilation holes and on padding rows). Each (row,
+// kernel tap) is one run of input channels: a copy when they are
+// contiguous.
+func (f *fastConvPlan) gather(input, a []float32, k0, k1, rows int, rowB, rowY, rowX *[fastConvRowTile]int) {
+	kLen := k1 - k0
+	t0, t1 := k0/f.cin, (k1-1)/f.cin
+	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
+	for r := range rows {
+		row := a[r*kLen : (r+1)*kLen]
+		if rowB[r] < 0 {
+			clear(row)
+			continue
+		}
+		for t := t0; t <= t1; t++ {
+			c0, c1 := max(k0-t*f.cin, 0), min(k1-t*f.cin, f.cin)
+			dst := row[t*f.cin+c0-k0 : t*f.cin+c1-k0]
+			p, q := t/f.kw, t%f.kw
+			yy := rowY[r] + p*f.kdilY
+			xx := rowX[r] + q*f.kdilX
+			if yy < 0 || yy >= dh || xx < 0 || xx >= dw || yy%f.dilY != 0 || xx%f.dilX != 0 {
+				clear(dst)
+				continue
+			}
+			src := rowB[r] + (yy/f.dilY)*f.sH + (xx/f.dilX)*f.sW + c0*f.sC
+			if f.sC == 1 {
+				copy(dst, input[src:src+len(dst)])
+				continue
+			}
+			for i := range dst {
+				dst[i] = input[src]
+				src += f.sC
+			}
+		}
+	}
+}
+
+// f32Pool recycles the packing buffers of fastConvF32 (allocating them per
+// call made the garbage collector stop the world several times a step).
+var f32Pool sync.Pool
+
+// getF32 returns a zeroed-or-not buffer of n float32 from f32Pool.
+func getF32(n int) *[]float32 {
+	if v, ok := f32Pool.Get().(*[]float32); ok && cap(*v) >= n {
+		*v = (*v)[:n]
+		return v
+	}
+	b := make([]float32, n)
+	return &b
+}
+
+// execConvFastF32 runs the fast path when it applies, reporting whether it
+// did.
+func execConvFastF32(plan convGeneralExecPlan) bool {
+	in, ok := plan.inputFlat.([]float32)
+	if !ok {
+		return false
+	}
+	f, ok := newFastConvPlan(plan.inputShape, plan.kernelShape, plan.outputShape, plan.params)
+	if !ok {
+		return false
+	}
+	fastConvCalls.Add(1)
+	fastConvF32(f, in, plan.kernelFlat.([]float32), plan.outputFlat.([]float32))
+	return true
+}

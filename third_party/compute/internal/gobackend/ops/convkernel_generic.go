@@ -1,0 +1,15 @@
+// Copyright 2026 The denoising authors. SPDX-License-Identifier: Apache-2.0
+
+//go:build !(amd64 && goexperiment.simd)
+
+package ops
+
+// convKernel4x16Acc is never called without the assembly kernel: the fast
+// convolution is only enabled where it exists.
+func convKernel4x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int) {
+	panic("convKernel4x16Acc: no assembly kernel in this build")
+}
+
+// fastConvAvailable is false without the AVX2 kernel (build with
+// GOEXPERIMENT=simd on amd64).
+var fastConvAvailable = false

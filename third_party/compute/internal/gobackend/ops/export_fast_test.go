@@ -1,0 +1,9 @@
+// Copyright 2026 The denoising authors. SPDX-License-Identifier: Apache-2.0
+
+package ops
+
+// FastConvCalls exposes the fast-convolution call counter to ops_test.
+func FastConvCalls() int64 { return fastConvCalls.Load() }
+
+// FastConvAvailable exposes whether the fast convolution runs here.
+var FastConvAvailable = fastConvAvailable
