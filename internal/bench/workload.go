@@ -38,7 +38,7 @@ type Workload struct {
 	Conv     bool    // a conv net (Go target 5x the reference) or dense (1.5x)
 	LossName string  // the loss, in words
 
-	model func(scope *model.Scope, x *Node, c *counter) *Node
+	model func(scope *model.Scope, x *Node) *Node
 	loss  train.LossFn
 	// labelsFromInput makes the label equal to the input (autoencoders).
 	labelsFromInput bool
@@ -49,15 +49,15 @@ type Workload struct {
 func Workloads() []Workload {
 	return []Workload{
 		{Name: "mlp2d", Batch: 100, InDims: []int{2}, OutDims: []int{2}, RefMS: 0.31,
-			LossName: "MSE", model: mlp2D, loss: loss.MeanSquaredError},
+			LossName: "MSE", model: MLP2D, loss: loss.MeanSquaredError},
 		{Name: "dae_mnist", Batch: 100, InDims: []int{28, 28, 1}, OutDims: []int{28, 28, 1}, RefMS: 136, Conv: true,
-			LossName: "0.5·Σ(ŷ-y)²/B", model: daeMNIST, loss: sumSquaresPerExample(0.5)},
+			LossName: "0.5·Σ(ŷ-y)²/B", model: DAEMNIST, loss: sumSquaresPerExample(0.5)},
 		{Name: "upscaler", Batch: 100, InDims: []int{14, 14, 1}, OutDims: []int{28, 28, 1}, RefMS: 95, Conv: true,
-			LossName: "Σ(ŷ-y)²/B", model: mnistUpscaler, loss: sumSquaresPerExample(1)},
+			LossName: "Σ(ŷ-y)²/B", model: MNISTUpscaler, loss: sumSquaresPerExample(1)},
 		{Name: "unet_n2n", Batch: 8, InDims: []int{64, 64, 1}, OutDims: []int{64, 64, 1}, RefMS: 198, Conv: true,
-			LossName: "MSE", model: unetN2N, loss: loss.MeanSquaredError},
+			LossName: "MSE", model: UNetN2N, loss: loss.MeanSquaredError},
 		{Name: "sdae_layer", Batch: 100, InDims: []int{784}, OutDims: []int{784}, RefMS: 21,
-			LossName: "cross-entropy Σ/B", model: sdaeLayer, loss: binaryCrossEntropyWithLogits, labelsFromInput: true},
+			LossName: "cross-entropy Σ/B", model: SDAELayer, loss: binaryCrossEntropyWithLogits, labelsFromInput: true},
 	}
 }
 
@@ -100,7 +100,7 @@ type Session struct {
 	backend compute.Backend
 	store   *model.Store
 	trainer *train.Trainer
-	count   *counter
+	macs    int64 // forward multiply-accumulates (layer.MACs)
 	in, lbl []float32
 }
 
@@ -115,10 +115,12 @@ func NewSession(b compute.Backend, w Workload, seed uint64) (*Session, error) {
 	if err := layer.SetSeed(store, int64(seed)); err != nil {
 		return nil, fmt.Errorf("bench: seeding %s: %w", w.Name, err)
 	}
-	s := &Session{W: w, backend: b, store: store, count: &counter{}}
+	s := &Session{W: w, backend: b, store: store}
 	modelFn := func(scope *model.Scope, x *Node) *Node {
-		s.count.macs = 0
-		return w.model(scope, x, s.count)
+		before := layer.MACs(x.Graph())
+		y := w.model(scope, x)
+		s.macs = layer.MACs(x.Graph()) - before
+		return y
 	}
 	s.trainer = train.NewTrainer(b, store, modelFn, w.loss,
 		optimizer.Adam().LearningRate(LearningRate).Done(), nil, nil)
@@ -156,7 +158,7 @@ func (s *Session) Step() (lossValue float32, err error) {
 // ForwardFLOPs returns 2·MACs of the dense and conv layers of one forward
 // pass over a batch; it is known once the step has been built (after the
 // first [Session.Step]), 0 before.
-func (s *Session) ForwardFLOPs() int64 { return 2 * s.count.macs }
+func (s *Session) ForwardFLOPs() int64 { return 2 * s.macs }
 
 // Finalize releases the store's variables (the trainer's compiled graphs
 // are freed with it by the garbage collector).

@@ -122,6 +122,7 @@ func Conv2D(x, kernel *Node, stride int, padding Padding) *Node {
 	}
 	ho := ConvOutputSize(h, kh, stride, top, bottom)
 	wo := ConvOutputSize(w, kw, stride, left, right)
+	recordMACs(x.Graph(), b*ho*wo*kh*kw*cin*cout)
 	var out *Node
 	if fastConvOK(x) {
 		out = fastConv2D(x, kernel, convGeom{h: h, w: w, kh: kh, kw: kw, s: stride,
@@ -183,6 +184,7 @@ func ConvTranspose2D(x, kernel *Node, stride int, padding Padding, outputPadding
 		exceptions.Panicf("%s: output would be %dx%d (x %s, kernel %dx%d, stride %d, padding %s, outputPadding %d)",
 			op, ho, wo, x.Shape(), kh, kw, stride, padding, outputPadding)
 	}
+	recordMACs(x.Graph(), b*h*w*kh*kw*cin*cout)
 	var out *Node
 	if fastConvOK(x) {
 		// The convolution from the output (ho x wo) back to x (h x w).

@@ -126,6 +126,7 @@ func DenseWith(scope *model.Scope, x *Node, cfg DenseConfig) *Node {
 	if !cfg.NoBias {
 		b = scope.WithInitializer(bInit).VariableWithShape(BiasesName, shapes.Make(x.DType(), cfg.Out)).NodeValue(g)
 	}
+	recordMACs(g, x.Shape().Size()/in*in*cfg.Out)
 	return denseFn(x, w, b)
 }
 
