@@ -62,6 +62,16 @@
 // 32-channel 5x5 layers stay on the shift path (same speed, far less
 // memory). Its backward pass emits Pad, so ONNX Runtime never takes it.
 //
+// On the pure-Go backend of this repository's fork of gomlx/compute
+// (third_party/compute, [FastConvBackends]) every convolution is one
+// ConvGeneral, which the fork runs as an implicit GEMM on an AVX2/FMA
+// micro-kernel; the shift and im2col paths above are then unused. Its
+// gradients are attached by hand (fastconv.go): dx is the adjoint (a
+// ConvGeneral with input dilation and the flipped kernel), dK one
+// ConvGeneral in which the input channels play the batch and the batch is
+// contracted. A transposed convolution is the adjoint, with the roles
+// swapped. The same finite-difference table checks this path.
+//
 // On ONNX Runtime ([NativeConvBackends]), float32 stride-1 convolutions
 // with odd kernels (and stride-1 transposed convolutions, as a padded
 // convolution with the flipped kernel) use graph.Convolve, whose gradients
