@@ -182,10 +182,18 @@ func (f *fastConvPlan) gather(input, a []float32, k0, k1, rows int, rowB, rowY, 
 	kLen := k1 - k0
 	t0, t1 := k0/f.cin, (k1-1)/f.cin
 	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
+	// Taps adjacent along the kernel's x axis read adjacent input pixels
+	// when channels are contiguous and pixels are channel-sized apart with
+	// no dilation: one copy covers a whole run of them.
+	merge := f.sC == 1 && f.sW == f.cin && f.dilX == 1 && f.kdilX == 1
 	for r := range rows {
 		row := a[r*kLen : (r+1)*kLen]
 		if rowB[r] < 0 {
 			clear(row)
+			continue
+		}
+		if merge {
+			f.gatherRowMerged(input, row, k0, k1, rowB[r], rowY[r], rowX[r])
 			continue
 		}
 		for t := t0; t <= t1; t++ {
@@ -208,6 +216,37 @@ func (f *fastConvPlan) gather(input, a []float32, k0, k1, rows int, rowB, rowY, 
 				src += f.sC
 			}
 		}
+	}
+}
+
+// gatherRowMerged is gather for one row when taps along x can be merged:
+// for each kernel row p, the valid taps form one contiguous input run.
+func (f *fastConvPlan) gatherRowMerged(input, row []float32, k0, k1, rowB, rowY, rowX int) {
+	cin := f.cin
+	dh, dw := (f.h-1)*f.dilY+1, f.w
+	for t := k0 / cin; t*cin < k1; {
+		p := t / f.kw
+		ta, tb := t, min(p*f.kw+f.kw, (k1+cin-1)/cin) // taps [ta, tb) of kernel row p in the block
+		ka, kb := max(k0, ta*cin), min(k1, tb*cin)
+		t = tb
+		yy := rowY + p*f.kdilY
+		if yy < 0 || yy >= dh || yy%f.dilY != 0 {
+			clear(row[ka-k0 : kb-k0])
+			continue
+		}
+		// Valid taps: x = rowX + q in [0, dw).
+		qa, qb := ta-p*f.kw, tb-p*f.kw
+		va, vb := max(qa, -rowX), min(qb, dw-rowX)
+		if va >= vb {
+			clear(row[ka-k0 : kb-k0])
+			continue
+		}
+		kva, kvb := max(ka, (p*f.kw+va)*cin), min(kb, (p*f.kw+vb)*cin)
+		clear(row[ka-k0 : kva-k0])
+		clear(row[kvb-k0 : kb-k0])
+		// Input offset of k = (p·kw + q)·cin + c is base + (rowX + q)·cin + c.
+		src := rowB + (yy/f.dilY)*f.sH + rowX*cin + (kva - p*f.kw*cin)
+		copy(row[kva-k0:kvb-k0], input[src:src+kvb-kva])
 	}
 }
 
