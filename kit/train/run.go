@@ -239,7 +239,17 @@ func Run(cfg Config) (res *Result, err error) {
 	// NewTrainer switches on the function's concrete type: pass the unnamed type.
 	modelFn := (func(*model.Scope, []*graph.Node) []*graph.Node)(cfg.Model)
 	trainer := gomlxtrain.NewTrainer(b, store, modelFn, cfg.Loss, opt, nil, nil)
-	defer trainer.ResetComputationGraphs() // release the compiled graphs
+	defer func() {
+		if r := recover(); r != nil {
+			// A panic while building or running the graph can leave it
+			// locked: ResetComputationGraphs then hangs in Exec.Finalize
+			// (seen with GoMLX v0.28.2). Report it and leave the graphs to
+			// the garbage collector.
+			res, err = nil, fmt.Errorf("train %q: panic at step %d: %v", cfg.Name, step+1, r)
+			return
+		}
+		trainer.ResetComputationGraphs() // release the compiled graphs
+	}()
 
 	res = &Result{
 		Name: cfg.Name, Budget: CurrentBudget(), Seed: cfg.Seed, Steps: cfg.Steps,

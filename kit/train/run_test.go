@@ -252,6 +252,12 @@ func TestRunErrors(t *testing.T) {
 				return []*tensors.Tensor{x}, []*tensors.Tensor{y}, nil
 			}
 		}, "already finalized"},
+		{"model panics", func(c *Config) {
+			// A panic inside graph building (e.g. a failed check in a
+			// layer) must come back as an error, not hang in the graph's
+			// cleanup.
+			c.Model = func(*model.Scope, []*graph.Node) []*graph.Node { panic("model exploded") }
+		}, "model exploded"},
 		{"shape error", func(c *Config) {
 			c.Batches = func(int) ([]*tensors.Tensor, []*tensors.Tensor, error) {
 				return []*tensors.Tensor{tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4}, 2, 2)},
