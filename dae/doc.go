@@ -17,8 +17,10 @@
 // the lecture's six), the lecture's deep conv autoencoder with a bottleneck
 // parameter ([MNISTAutoencoder], [MNISTDenoiser], [MNISTLayerTable]), its
 // training ([TrainMNIST]) and evaluation by PSNR, inside the masked pixels too
-// ([EvaluateMNIST]), and the posterior problem on digits: the training digits
-// closest to a corrupted one on its visible pixels ([NearestVisible]).
+// ([EvaluateMNIST], cached beside the model by [LoadOrEvaluateMNIST]), and the
+// posterior problem on digits: the training digits closest to a corrupted one
+// on its visible pixels ([NearestVisible]) and how the network's output
+// compares with them and with their mean ([CompareBlur]).
 //
 // Conventions: points are [2]float64 (or flat float32 [B,2] tensors for the
 // network); MSE is the squared error per point summed over the two

@@ -10,6 +10,7 @@ package dae
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/dlc-go/denoising/kit/data"
@@ -104,4 +105,99 @@ func NearestVisible(train *data.Set, corrupted []float32, mask []bool, k int) (*
 		nb.Mean[p] = float32(mean[p] / float64(k))
 	}
 	return nb, nil
+}
+
+// BlurComparison measures how a denoiser's output phi(x~) relates to the
+// plausible clean images of a [Neighbours] set: if phi(x~) approximates the
+// posterior mean, it lies closer to the neighbours' mean than to any one
+// neighbour, and it is grayer (more uncertain per pixel) than each of them.
+//
+// Images are compared in [0, 1] units after clipping to [0, 1] (as they are
+// displayed); MSEs are per pixel.
+type BlurComparison struct {
+	// MSEToMean is the MSE between phi(x~) and the neighbours' pixel-wise mean.
+	MSEToMean float64
+	// MSEToEach[j] is the MSE between phi(x~) and neighbour j ([k]).
+	MSEToEach []float64
+	// Closest is the index j of the neighbour with the smallest MSEToEach.
+	Closest int
+	// MeanToEach is the mean over j of the MSE between the neighbours' mean
+	// and neighbour j: the spread of the plausible images around their mean.
+	MeanToEach float64
+
+	// Entropy of an image is the mean over its pixels of the binary entropy
+	// H(v) = -v log2 v - (1-v) log2 (1-v) in bits, v clipped to [0, 1]: 0 for
+	// a black-and-white image, 1 for an all-gray (0.5) one. Output is that
+	// of phi(x~), Mean that of the neighbours' mean, Neighbours the mean over
+	// the k neighbours of theirs.
+	EntropyOutput, EntropyMean, EntropyNeighbours float64
+}
+
+// CloserToMean reports whether phi(x~) is closer (in MSE) to the
+// neighbours' mean than to every single neighbour.
+func (c *BlurComparison) CloserToMean() bool {
+	for _, m := range c.MSEToEach {
+		if !(c.MSEToMean < m) {
+			return false
+		}
+	}
+	return len(c.MSEToEach) > 0
+}
+
+// PixelEntropy is the mean binary entropy in bits of the pixels of x (any
+// shape, values clipped to [0, 1]); see [BlurComparison]. It is 0 for an
+// empty x.
+func PixelEntropy(x []float32) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, v := range x {
+		p := min(max(float64(v), 0), 1)
+		if p > 0 && p < 1 {
+			s -= p*math.Log2(p) + (1-p)*math.Log2(1-p)
+		}
+	}
+	return s / float64(len(x))
+}
+
+// clippedMSE is the mean of (clip(a) - clip(b))^2, a and b of equal length
+// (> 0), clip to [0, 1].
+func clippedMSE(a, b []float32) float64 {
+	s := 0.0
+	for i := range a {
+		d := min(max(float64(a[i]), 0), 1) - min(max(float64(b[i]), 0), 1)
+		s += d * d
+	}
+	return s / float64(len(a))
+}
+
+// CompareBlur compares a denoiser's output ([H, W, C], the same size as one
+// neighbour image) with the neighbours nb, see [BlurComparison]. It returns
+// an error for an empty nb or mismatched sizes.
+func CompareBlur(output []float32, nb *Neighbours) (*BlurComparison, error) {
+	if nb == nil || len(nb.Index) == 0 {
+		return nil, errors.New("dae: CompareBlur: no neighbours")
+	}
+	k, size := len(nb.Index), len(nb.Mean)
+	if size == 0 || len(output) != size || len(nb.Images) != k*size {
+		return nil, fmt.Errorf("dae: CompareBlur: output has %d values, mean %d, images %d for k = %d (want [H, W, C] and [k, H, W, C])",
+			len(output), size, len(nb.Images), k)
+	}
+	c := &BlurComparison{
+		MSEToMean:     clippedMSE(output, nb.Mean),
+		MSEToEach:     make([]float64, k),
+		EntropyOutput: PixelEntropy(output),
+		EntropyMean:   PixelEntropy(nb.Mean),
+	}
+	for j := range k {
+		im := nb.Images[j*size : (j+1)*size]
+		c.MSEToEach[j] = clippedMSE(output, im)
+		if c.MSEToEach[j] < c.MSEToEach[c.Closest] {
+			c.Closest = j
+		}
+		c.MeanToEach += clippedMSE(nb.Mean, im) / float64(k)
+		c.EntropyNeighbours += PixelEntropy(im) / float64(k)
+	}
+	return c, nil
 }

@@ -3,6 +3,7 @@ package dae
 import (
 	"errors"
 	"math"
+	"os"
 	"slices"
 	"testing"
 
@@ -244,5 +245,67 @@ func TestTrainMNISTCache(t *testing.T) {
 	}
 	if other.Train.Cached {
 		t.Error("a different corruption was loaded from the cache")
+	}
+}
+
+// TestLoadOrEvaluateMNIST: the evaluation of a cached model is written
+// beside the checkpoint and read back equal (NaN masked PSNRs of additive
+// noise included); a model without a cache key is evaluated directly.
+func TestLoadOrEvaluateMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two tiny models")
+	}
+	mnistOrSkip(t, data.Train)
+	test := mnistOrSkip(t, data.Test)
+	dir := t.TempDir()
+	t.Setenv(train.EnvCache, dir)
+	t.Setenv(train.EnvRetrain, "")
+	for _, c := range []Corruption{Block{Size: 10}, Gaussian{SigmaNorm: 2}} {
+		cfg := tinyMNISTConfig(c)
+		cfg.Steps, cfg.Cache = 1, true
+		res, err := TrainMNIST(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := LoadOrEvaluateMNIST("", res, test, nil, 3, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path, err := MNISTEvalCachePath(dir, res.Train.Key, c, 3, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Fatalf("%s: evaluation not cached: %v", c.Name(), err)
+		}
+		second, err := LoadOrEvaluateMNIST("", res, test, nil, 3, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+		if first.String() != second.String() || !same(first.DenoisedMaskedPSNR, second.DenoisedMaskedPSNR) ||
+			!slices.Equal(first.Examples.Denoised, second.Examples.Denoised) || !slices.Equal(first.Examples.Mask, second.Examples.Mask) {
+			t.Errorf("%s: cached evaluation differs:\n%s\n%s", c.Name(), first, second)
+		}
+		if _, isBlock := c.(Block); isBlock == math.IsNaN(second.DenoisedMaskedPSNR) {
+			t.Errorf("%s: masked PSNR %g", c.Name(), second.DenoisedMaskedPSNR)
+		}
+		direct, err := EvaluateMNIST(res, test, nil, 3, 12)
+		if err != nil || direct.String() != first.String() {
+			t.Errorf("%s: direct evaluation %v (%v) differs from %v", c.Name(), direct, err, first)
+		}
+	}
+	// Without a cache key: evaluated directly, nothing written.
+	cfg := tinyMNISTConfig(Erasure{P: 0.5})
+	cfg.Steps = 1
+	res, err := TrainMNIST(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadOrEvaluateMNIST("", res, test, nil, 3, 12); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := MNISTEvalCachePath(dir, res.Train.Key, cfg.Corruption, 3, 12); err == nil {
+		t.Error("an empty key should give no cache path")
 	}
 }
