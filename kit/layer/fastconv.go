@@ -3,7 +3,6 @@ package layer
 import (
 	"strings"
 
-	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 )
 
@@ -138,24 +137,41 @@ func (g convGeom) kernelGrad(u, v *Node, uAxis int) *Node {
 }
 
 // withGradient returns fwd(x, k) with the gradients gradX(dOut) and
-// gradK(dOut) attached: the forward value is computed from StopGradient
-// inputs, and one carrier [x; k; zeros of out's size], passed through
-// graph.IdentityWithCustomGradient and added (as zeros) to the output,
-// receives the output gradient and returns [dx; dk; 0].
+// gradK(dOut) attached, using graph.IdentityWithCustomGradient (which
+// takes one input) three times:
+//
+//   - xc, kc: identities of x and k whose custom gradients return dx and
+//     dk; each feeds one element, times 0, into a scalar that is added to
+//     the output, so that autodiff reaches them;
+//   - outC: the identity of fwd(StopGradient(x), StopGradient(k)), whose
+//     custom gradient receives dOut and builds dx and dk from it.
+//
+// Autodiff visits nodes in decreasing creation order, so xc and kc are
+// created first: outC's gradient runs before theirs. The overhead is one
+// reduction of dOut (the gradient of the scalar) and x-, k-sized zero
+// fills, far less than carrying dOut through a Concatenate/Slice.
 func withGradient(x, k *Node, fwd func(x, k *Node) *Node, gradX, gradK func(x, k, dOut *Node) *Node) *Node {
+	var dx, dk *Node // set by outC's gradient, consumed by xc's and kc's
+	take := func(d **Node, like *Node) *Node {
+		r := *d
+		*d = nil
+		if r == nil { // the output's gradient never ran: nothing flowed
+			return ZerosLike(like)
+		}
+		return r
+	}
 	xs, ks := StopGradient(x), StopGradient(k)
+	xc := IdentityWithCustomGradient(x, func(_, v *Node) *Node { return take(&dx, v) })
+	kc := IdentityWithCustomGradient(k, func(_, v *Node) *Node { return take(&dk, v) })
+	first := func(n *Node) *Node { return Reshape(Slice(Reshape(n, n.Shape().Size()), AxisRange(0, 1))) }
+	zero := MulScalar(Add(first(xc), first(kc)), 0)
 	out := fwd(xs, ks)
-	nx, nk, nout := x.Shape().Size(), k.Shape().Size(), out.Shape().Size()
-	outDims := out.Shape().Dimensions
-	g, dt := x.Graph(), x.DType()
-	carrier := Concatenate([]*Node{Reshape(x, nx), Reshape(k, nk), Zeros(g, shapes.Make(dt, nout))}, 0)
-	carrier = IdentityWithCustomGradient(carrier, func(_, v *Node) *Node {
-		dOut := Reshape(Slice(v, AxisRange(nx+nk, nx+nk+nout)), outDims...)
-		dx := gradX(xs, ks, dOut)
-		dk := gradK(xs, ks, dOut)
-		return Concatenate([]*Node{Reshape(dx, nx), Reshape(dk, nk), Zeros(g, shapes.Make(dt, nout))}, 0)
+	outC := IdentityWithCustomGradient(out, func(_, v *Node) *Node {
+		dx = gradX(xs, ks, v)
+		dk = gradK(xs, ks, v)
+		return v
 	})
-	return Add(out, Reshape(Slice(carrier, AxisRange(nx+nk, nx+nk+nout)), outDims...))
+	return Add(outC, zero)
 }
 
 // fastConv2D is [Conv2D] as one ConvGeneral (kernel [kh, kw, C, O]), with
