@@ -4,7 +4,7 @@
 // gomlx/compute v0.1.2): an implicit GEMM. Output positions are the rows,
 // output channels the columns and (kernel tap, input channel) the
 // contraction; patches are gathered straight into the packed layout of a
-// 4x16 AVX2/FMA assembly micro-kernel, a block at a time, so no im2col
+// 6x16 AVX2/FMA assembly micro-kernel, a block at a time, so no im2col
 // matrix is ever materialised.
 
 package ops
@@ -23,8 +23,8 @@ func init() { gobackend.FastConv = fastConvAvailable }
 var fastConvCalls atomic.Int64
 
 const (
-	fastConvRowTile = 64  // output positions per tile (multiple of 4)
-	fastConvKBlock  = 256 // contraction block: a 4x256 LHS strip is 4 KiB, a 256x16 RHS strip 16 KiB
+	fastConvRowTile = 48  // output positions per tile (multiple of the kernel's 6 rows)
+	fastConvKBlock  = 256 // contraction block: a 6x256 LHS strip is 6 KiB, a 256x16 RHS strip 16 KiB
 	fastConvNStrip  = 16  // output channels per micro-kernel column strip
 )
 
@@ -142,17 +142,17 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 				rowOut[r] = b*f.oB + y*f.oH + x*f.oW
 			}
 			clear(acc)
-			strips := (nRows + 3) / 4
+			strips := (nRows + 5) / 6
 			for k0 := 0; k0 < kTotal; k0 += fastConvKBlock {
 				k1 := min(k0+fastConvKBlock, kTotal)
 				kLen := k1 - k0
-				f.gather(input, packedA, k0, k1, strips*4, &rowB, &rowY, &rowX)
+				f.gather(input, packedA, k0, k1, strips*6, &rowB, &rowY, &rowX)
 				for st := range strips {
-					lhs := &packedA[st*4*kLen]
+					lhs := &packedA[st*6*kLen]
 					for s := range nStrips {
 						rhs := &packedK[(s*kTotal+k0)*fastConvNStrip]
-						out := &acc[st*4*nPad+s*fastConvNStrip]
-						convKernel4x16Acc(kLen, lhs, rhs, out, nPad*4, kLen*4)
+						out := &acc[st*6*nPad+s*fastConvNStrip]
+						convKernel6x16Acc(kLen, lhs, rhs, out, nPad*4, kLen*4)
 					}
 				}
 			}

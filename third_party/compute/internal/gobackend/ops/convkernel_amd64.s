@@ -4,12 +4,12 @@
 
 #include "textflag.h"
 
-// func convKernel4x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int)
+// func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int)
 //
-// out[r*outStride/4 + c] += sum_{i<k} lhs[r*lhsStride/4 + i] * rhs[16i + c], r < 4, c < 16.
-// lhs holds 4 rows of k values, lhsStride bytes apart; rhs is a packed 16-column
-// strip ([k][16]); outStride is in bytes. Eight YMM accumulators, the K loop unrolled by 2.
-TEXT ·convKernel4x16Acc(SB), NOSPLIT, $0-48
+// out[r*outStride/4 + c] += sum_{i<k} lhs[r*lhsStride/4 + i] * rhs[16i + c], r < 6, c < 16.
+// Twelve YMM accumulators (enough independent FMAs to cover the FMA latency on
+// both pipes), two for the rhs row, two for broadcasts.
+TEXT ·convKernel6x16Acc(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ lhs+8(FP), AX
 	MOVQ rhs+16(FP), BX
@@ -17,6 +17,7 @@ TEXT ·convKernel4x16Acc(SB), NOSPLIT, $0-48
 	MOVQ outStride+32(FP), SI
 	MOVQ lhsStride+40(FP), R8
 	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R10
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -25,63 +26,40 @@ TEXT ·convKernel4x16Acc(SB), NOSPLIT, $0-48
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
-	MOVQ CX, DX
-	SHRQ $1, DX
-	JZ   tail
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JZ   store6
 
-loop2:
-	VMOVUPS      (BX), Y8
-	VMOVUPS      32(BX), Y9
-	VBROADCASTSS (AX), Y10
-	VFMADD231PS  Y8, Y10, Y0
-	VFMADD231PS  Y9, Y10, Y1
-	VBROADCASTSS (AX)(R8*1), Y11
-	VFMADD231PS  Y8, Y11, Y2
-	VFMADD231PS  Y9, Y11, Y3
-	VBROADCASTSS (AX)(R8*2), Y12
-	VFMADD231PS  Y8, Y12, Y4
-	VFMADD231PS  Y9, Y12, Y5
-	VBROADCASTSS (AX)(R9*1), Y13
-	VFMADD231PS  Y8, Y13, Y6
-	VFMADD231PS  Y9, Y13, Y7
-	VMOVUPS      64(BX), Y14
-	VMOVUPS      96(BX), Y15
-	VBROADCASTSS 4(AX), Y10
-	VFMADD231PS  Y14, Y10, Y0
-	VFMADD231PS  Y15, Y10, Y1
-	VBROADCASTSS 4(AX)(R8*1), Y11
-	VFMADD231PS  Y14, Y11, Y2
-	VFMADD231PS  Y15, Y11, Y3
-	VBROADCASTSS 4(AX)(R8*2), Y12
-	VFMADD231PS  Y14, Y12, Y4
-	VFMADD231PS  Y15, Y12, Y5
-	VBROADCASTSS 4(AX)(R9*1), Y13
-	VFMADD231PS  Y14, Y13, Y6
-	VFMADD231PS  Y15, Y13, Y7
-	ADDQ $8, AX
-	ADDQ $128, BX
-	DECQ DX
-	JNZ  loop2
+loop6:
+	VMOVUPS      (BX), Y12
+	VMOVUPS      32(BX), Y13
+	VBROADCASTSS (AX), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS (AX)(R8*1), Y15
+	VFMADD231PS  Y12, Y15, Y2
+	VFMADD231PS  Y13, Y15, Y3
+	VBROADCASTSS (AX)(R8*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS (AX)(R9*1), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VFMADD231PS  Y13, Y15, Y7
+	VBROADCASTSS (AX)(R8*4), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS (AX)(R10*1), Y15
+	VFMADD231PS  Y12, Y15, Y10
+	VFMADD231PS  Y13, Y15, Y11
+	ADDQ $4, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop6
 
-tail:
-	ANDQ $1, CX
-	JZ   store
-	VMOVUPS      (BX), Y8
-	VMOVUPS      32(BX), Y9
-	VBROADCASTSS (AX), Y10
-	VFMADD231PS  Y8, Y10, Y0
-	VFMADD231PS  Y9, Y10, Y1
-	VBROADCASTSS (AX)(R8*1), Y11
-	VFMADD231PS  Y8, Y11, Y2
-	VFMADD231PS  Y9, Y11, Y3
-	VBROADCASTSS (AX)(R8*2), Y12
-	VFMADD231PS  Y8, Y12, Y4
-	VFMADD231PS  Y9, Y12, Y5
-	VBROADCASTSS (AX)(R9*1), Y13
-	VFMADD231PS  Y8, Y13, Y6
-	VFMADD231PS  Y9, Y13, Y7
-
-store:
+store6:
 	VADDPS  (DI), Y0, Y0
 	VADDPS  32(DI), Y1, Y1
 	VMOVUPS Y0, (DI)
@@ -101,5 +79,15 @@ store:
 	VADDPS  32(DI), Y7, Y7
 	VMOVUPS Y6, (DI)
 	VMOVUPS Y7, 32(DI)
+	ADDQ    SI, DI
+	VADDPS  (DI), Y8, Y8
+	VADDPS  32(DI), Y9, Y9
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, 32(DI)
+	ADDQ    SI, DI
+	VADDPS  (DI), Y10, Y10
+	VADDPS  32(DI), Y11, Y11
+	VMOVUPS Y10, (DI)
+	VMOVUPS Y11, 32(DI)
 	VZEROUPPER
 	RET

@@ -4,12 +4,11 @@
 
 package ops
 
-// convKernel4x16Acc is never called without the assembly kernel: the fast
-// convolution is only enabled where it exists.
-func convKernel4x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int) {
-	panic("convKernel4x16Acc: no assembly kernel in this build")
-}
-
 // fastConvAvailable is false without the AVX2 kernel (build with
 // GOEXPERIMENT=simd on amd64).
 var fastConvAvailable = false
+
+// convKernel6x16Acc is never called without the assembly kernel.
+func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int) {
+	panic("convKernel6x16Acc: no assembly kernel in this build")
+}
