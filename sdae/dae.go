@@ -18,6 +18,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // NoiseKind names one of the paper's three corruption processes.
@@ -57,19 +58,47 @@ func (k NoiseKind) String() string {
 type Corruption struct {
 	Kind  NoiseKind
 	Level float64
+	// Lo and Hi are the "pepper" and "salt" values of salt-and-pepper
+	// noise, the minimum and maximum of the data (the paper's "minimum or
+	// maximum possible value"); both 0 means 0 and 1, for data in [0, 1].
+	// Unused by the other kinds. Omitted from JSON (and so from cache
+	// keys) when 0.
+	Lo float64 `json:",omitempty"`
+	Hi float64 `json:",omitempty"`
 }
 
 // Masking returns masking noise with fraction nu.
-func Masking(nu float64) Corruption { return Corruption{NoiseMasking, nu} }
+func Masking(nu float64) Corruption { return Corruption{Kind: NoiseMasking, Level: nu} }
 
-// SaltPepper returns salt-and-pepper noise with fraction nu.
-func SaltPepper(nu float64) Corruption { return Corruption{NoiseSaltPepper, nu} }
+// SaltPepper returns salt-and-pepper noise with fraction nu and values 0
+// and 1 (for data in [0, 1]).
+func SaltPepper(nu float64) Corruption { return Corruption{Kind: NoiseSaltPepper, Level: nu} }
+
+// SaltPepperRange returns salt-and-pepper noise with fraction nu that sets
+// the chosen components to lo or hi (each with probability 1/2), for data
+// in [lo, hi] such as whitened patches.
+func SaltPepperRange(nu, lo, hi float64) Corruption {
+	return Corruption{Kind: NoiseSaltPepper, Level: nu, Lo: lo, Hi: hi}
+}
 
 // Gaussian returns additive Gaussian noise with standard deviation sigma.
-func Gaussian(sigma float64) Corruption { return Corruption{NoiseGaussian, sigma} }
+func Gaussian(sigma float64) Corruption { return Corruption{Kind: NoiseGaussian, Level: sigma} }
 
-// String gives e.g. "MN(0.25)".
-func (c Corruption) String() string { return fmt.Sprintf("%s(%g)", c.Kind, c.Level) }
+// String gives e.g. "MN(0.25)", or "SP(0.1,-3:3)" with a value range.
+func (c Corruption) String() string {
+	if c.Kind == NoiseSaltPepper && (c.Lo != 0 || c.Hi != 0) {
+		return fmt.Sprintf("%s(%g,%g:%g)", c.Kind, c.Level, c.Lo, c.Hi)
+	}
+	return fmt.Sprintf("%s(%g)", c.Kind, c.Level)
+}
+
+// saltPepperValues returns the pepper and salt values (0 and 1 by default).
+func (c Corruption) saltPepperValues() (lo, hi float32) {
+	if c.Lo == 0 && c.Hi == 0 {
+		return 0, 1
+	}
+	return float32(c.Lo), float32(c.Hi)
+}
 
 // Validate reports whether the corruption is usable.
 func (c Corruption) Validate() error {
@@ -77,6 +106,10 @@ func (c Corruption) Validate() error {
 	case NoiseMasking, NoiseSaltPepper:
 		if !(c.Level >= 0 && c.Level <= 1) {
 			return fmt.Errorf("sdae: %s fraction nu must be in [0, 1], got %g", c.Kind, c.Level)
+		}
+		if c.Kind == NoiseSaltPepper && (c.Lo != 0 || c.Hi != 0) &&
+			(!(c.Lo < c.Hi) || math.IsInf(c.Lo, 0) || math.IsInf(c.Hi, 0)) {
+			return fmt.Errorf("sdae: salt-and-pepper values must be finite with Lo < Hi, got %g, %g", c.Lo, c.Hi)
 		}
 	case NoiseGaussian:
 		if !(c.Level >= 0) || math.IsInf(c.Level, 0) {
@@ -110,6 +143,7 @@ func (c Corruption) Apply(x []float32, d int, rng *rand.Rand) ([]float32, error)
 		return out, nil
 	}
 	k := int(math.Round(c.Level * float64(d)))
+	lo, hi := c.saltPepperValues()
 	idx := make([]int, d)
 	for row := 0; row < len(x)/d; row++ {
 		for i := range idx {
@@ -122,10 +156,13 @@ func (c Corruption) Apply(x []float32, d int, rng *rand.Rand) ([]float32, error)
 		}
 		r := out[row*d : (row+1)*d]
 		for _, i := range idx[:k] {
-			if c.Kind == NoiseSaltPepper && rng.IntN(2) == 1 {
-				r[i] = 1
-			} else {
+			switch {
+			case c.Kind == NoiseMasking:
 				r[i] = 0
+			case rng.IntN(2) == 1:
+				r[i] = hi
+			default:
+				r[i] = lo
 			}
 		}
 	}
@@ -175,11 +212,29 @@ type DAEConfig struct {
 	// Loss is the reconstruction loss; LossCrossEntropy needs the sigmoid decoder.
 	Loss LossKind
 
+	// InitScale multiplies the bound of the initial weights (0 means 1:
+	// +-4 sqrt(6/(d+d')), the sigmoid Glorot rule). Inputs of unit variance
+	// over many components (whitened patches) saturate the sigmoids at
+	// scale 1; a smaller scale starts them in the linear range. Omitted
+	// from JSON (and cache keys) when 0.
+	InitScale float64 `json:",omitempty"`
+
 	Batch        int     // mini-batch size (> 0, <= number of examples)
 	Steps        int     // training steps (> 0)
-	LearningRate float64 // Adam's learning rate (0: kit/train's 1e-3)
-	WeightDecay  float64 // AdamW's decoupled weight decay (0: none)
-	Seed         uint64  // seeds initial weights, shuffling and corruption
+	LearningRate float64 // Adam's learning rate (0: kit/train's 1e-3); SGD's (> 0) with SGD
+	WeightDecay  float64 // AdamW's decoupled weight decay (0: none; Adam only)
+	// SGD trains with plain stochastic gradient descent at the constant
+	// LearningRate (the paper's optimiser) instead of Adam. Adam scales
+	// every weight's step to about LearningRate, so weights that get
+	// almost no gradient (e.g. along the directions whitening shrinks)
+	// random-walk; SGD leaves them where they started. Omitted from JSON
+	// (and cache keys) when false.
+	SGD bool `json:",omitempty"`
+	// L2 > 0 adds the paper's weight decay penalty L2 * sum W^2 (encoder
+	// weights; with tied weights also the decoder's) to the loss, with any
+	// optimiser. Omitted from JSON (and cache keys) when 0.
+	L2   float64 `json:",omitempty"`
+	Seed uint64  // seeds initial weights, shuffling and corruption
 
 	// EvalEvery > 0 records the clean-input reconstruction loss of the first
 	// min(N, 1000) training examples every EvalEvery steps in Result.Evals.
@@ -210,8 +265,16 @@ func (cfg DAEConfig) Validate() error {
 		return fmt.Errorf("sdae: DAEConfig.Steps must be >= 1, got %d", cfg.Steps)
 	case !(cfg.LearningRate >= 0):
 		return fmt.Errorf("sdae: DAEConfig.LearningRate must be >= 0, got %g", cfg.LearningRate)
+	case !(cfg.InitScale >= 0) || math.IsInf(cfg.InitScale, 0):
+		return fmt.Errorf("sdae: DAEConfig.InitScale must be >= 0 and finite, got %g", cfg.InitScale)
 	case !(cfg.WeightDecay >= 0):
 		return fmt.Errorf("sdae: DAEConfig.WeightDecay must be >= 0, got %g", cfg.WeightDecay)
+	case !(cfg.L2 >= 0) || math.IsInf(cfg.L2, 0):
+		return fmt.Errorf("sdae: DAEConfig.L2 must be >= 0 and finite, got %g", cfg.L2)
+	case cfg.SGD && !(cfg.LearningRate > 0):
+		return fmt.Errorf("sdae: SGD needs LearningRate > 0, got %g", cfg.LearningRate)
+	case cfg.SGD && cfg.WeightDecay > 0:
+		return errors.New("sdae: WeightDecay is AdamW's; with SGD use L2")
 	case cfg.EvalEvery < 0:
 		return fmt.Errorf("sdae: DAEConfig.EvalEvery must be >= 0, got %d", cfg.EvalEvery)
 	}
@@ -231,11 +294,14 @@ const (
 )
 
 // sigmoidUniform initialises a [fanOut, fanIn] (or [fanIn, fanOut]) weight
-// uniformly in +-4 sqrt(6 / (fanIn + fanOut)), the sigmoid variant of
+// uniformly in +-scale 4 sqrt(6 / (fanIn + fanOut)) (scale 0 means 1), the sigmoid variant of
 // Glorot and Bengio's rule used by the SdA tutorial of the paper's group;
 // it draws from the store's RNG.
-func sigmoidUniform(scope *model.Scope, fanIn, fanOut int) model.VariableInitializer {
-	bound := 4 * math.Sqrt(6/float64(fanIn+fanOut))
+func sigmoidUniform(scope *model.Scope, fanIn, fanOut int, scale float64) model.VariableInitializer {
+	if scale == 0 {
+		scale = 1
+	}
+	bound := scale * 4 * math.Sqrt(6/float64(fanIn+fanOut))
 	return func(g *Graph, shape shapes.Shape) *Node {
 		u := scope.RandomUniform(g, shape) // [0, 1)
 		return AddScalar(MulScalar(u, 2*bound), -bound)
@@ -244,10 +310,11 @@ func sigmoidUniform(scope *model.Scope, fanIn, fanOut int) model.VariableInitial
 
 func zerosInit(g *Graph, shape shapes.Shape) *Node { return Zeros(g, shape) }
 
-// encoderVars returns W [hidden, d] and b [hidden] of scope (created on first use).
-func encoderVars(scope *model.Scope, x *Node, hidden int) (w, b *Node) {
+// encoderVars returns W [hidden, d] and b [hidden] of scope (created on
+// first use, W scaled by initScale as in sigmoidUniform).
+func encoderVars(scope *model.Scope, x *Node, hidden int, initScale float64) (w, b *Node) {
 	g, dt, d := x.Graph(), x.DType(), x.Shape().Dim(1)
-	w = scope.WithInitializer(sigmoidUniform(scope, d, hidden)).
+	w = scope.WithInitializer(sigmoidUniform(scope, d, hidden, initScale)).
 		VariableWithShape(VarW, shapes.Make(dt, hidden, d)).NodeValue(g)
 	b = scope.WithInitializer(zerosInit).VariableWithShape(VarB, shapes.Make(dt, hidden)).NodeValue(g)
 	return w, b
@@ -263,7 +330,7 @@ func EncoderLayer(scope *model.Scope, x *Node, hidden int) *Node {
 	if hidden < 1 {
 		panic(fmt.Sprintf("sdae.EncoderLayer: hidden must be >= 1, got %d", hidden))
 	}
-	w, b := encoderVars(scope, x, hidden)
+	w, b := encoderVars(scope, x, hidden, 1)
 	return encode(x, w, b)
 }
 
@@ -303,7 +370,7 @@ func daeForward(xt, w, b, wPrime, bPrime *Node, linear bool) (h, a, z *Node) {
 // = s(W' h + b') [B, d] (s = sigmoid, or the identity with
 // cfg.LinearDecoder; W' = W^T unless cfg.Untied). Variables in scope: VarW
 // [d', d], VarB [d'], VarBPrime [d] and, untied, VarWPrime [d, d']; W is
-// initialised uniformly in +-4 sqrt(6/(d+d')), the biases at 0, from the
+// initialised uniformly in +-4 sqrt(6/(d+d')) (times cfg.InitScale), the biases at 0, from the
 // store's RNG. Panics (GoMLX style) on bad shapes.
 func DAELayer(scope *model.Scope, x *Node, cfg DAEConfig) (h, z *Node) {
 	h, _, z = daeLayer(scope, x, cfg)
@@ -318,11 +385,11 @@ func daeLayer(scope *model.Scope, x *Node, cfg DAEConfig) (h, a, z *Node) {
 		panic(fmt.Sprintf("sdae.DAELayer: Hidden must be >= 1, got %d", cfg.Hidden))
 	}
 	g, d := x.Graph(), x.Shape().Dim(1)
-	w, b := encoderVars(scope, x, cfg.Hidden)
+	w, b := encoderVars(scope, x, cfg.Hidden, cfg.InitScale)
 	bPrime := scope.WithInitializer(zerosInit).VariableWithShape(VarBPrime, shapes.Make(x.DType(), d)).NodeValue(g)
 	var wPrime *Node
 	if cfg.Untied {
-		wPrime = scope.WithInitializer(sigmoidUniform(scope, cfg.Hidden, d)).
+		wPrime = scope.WithInitializer(sigmoidUniform(scope, cfg.Hidden, d, cfg.InitScale)).
 			VariableWithShape(VarWPrime, shapes.Make(x.DType(), d, cfg.Hidden)).NodeValue(g)
 	}
 	return daeForward(x, w, b, wPrime, bPrime, cfg.LinearDecoder)
@@ -350,18 +417,30 @@ func ReconstructionLoss(kind LossKind, x, a, z *Node) *Node {
 const daeScope = "dae"
 
 // model returns the training model: inputs [x~ [B, d]] -> [z, a] (the
-// reconstruction and the decoder pre-activation, both [B, d]).
+// reconstruction and the decoder pre-activation, both [B, d]) and, with
+// cfg.L2 > 0, the scalar penalty L2 * sum W^2.
 func (cfg DAEConfig) model() train.ModelFn {
 	return func(scope *model.Scope, in []*Node) []*Node {
-		_, a, z := daeLayer(scope.In(daeScope), in[0], cfg)
-		return []*Node{z, a}
+		s := scope.In(daeScope)
+		_, a, z := daeLayer(s, in[0], cfg)
+		out := []*Node{z, a}
+		if cfg.L2 > 0 {
+			w := s.GetVariable(VarW).NodeValue(in[0].Graph())
+			out = append(out, MulScalar(ReduceAllSum(Square(w)), cfg.L2))
+		}
+		return out
 	}
 }
 
-// lossFn is the training loss: labels [x [B, d]], predictions [z, a].
+// lossFn is the training loss: labels [x [B, d]], predictions [z, a] and
+// the optional penalty.
 func (cfg DAEConfig) lossFn() train.LossFn {
 	return func(labels, predictions []*Node) *Node {
-		return ReconstructionLoss(cfg.Loss, labels[0], predictions[1], predictions[0])
+		l := ReconstructionLoss(cfg.Loss, labels[0], predictions[1], predictions[0])
+		if len(predictions) > 2 {
+			l = Add(l, predictions[2])
+		}
+		return l
 	}
 }
 
@@ -448,6 +527,9 @@ func TrainDAE(cfg DAEConfig, x []float32, d int) (*DAEResult, error) {
 		Model: cfg.model(), Loss: cfg.lossFn(), Batches: daeBatches(cfg, x, d),
 		Steps: cfg.Steps, Seed: int64(cfg.Seed), LearningRate: cfg.LearningRate, WeightDecay: cfg.WeightDecay,
 		Progress: cfg.Progress,
+	}
+	if cfg.SGD {
+		tc.Optimizer = optimizer.StochasticGradientDescent().WithDecay(false).WithLearningRate(cfg.LearningRate).Done()
 	}
 	if cfg.EvalEvery > 0 {
 		sub := x[:min(n, 1000)*d]

@@ -99,7 +99,22 @@ func TestCorruptionStatistics(t *testing.T) {
 		t.Errorf("Gaussian kurtosis %g, want 3", k)
 	}
 
-	for _, bad := range []Corruption{Masking(-0.1), SaltPepper(1.5), Gaussian(math.NaN()), {Kind: 7}} {
+	// Salt and pepper with a value range: same positions and coin flips as
+	// the default (the same draws), values lo and hi instead of 0 and 1.
+	def, _ := SaltPepper(0.2).Apply(x, d, rand.New(rand.NewPCG(7, 8)))
+	rng, _ := SaltPepperRange(0.2, -3, 2.5).Apply(x, d, rand.New(rand.NewPCG(7, 8)))
+	for i := range def {
+		want := map[float32]float32{0.5: 0.5, 0: -3, 1: 2.5}[def[i]]
+		if rng[i] != want {
+			t.Fatalf("SaltPepperRange: component %d is %g where the default gave %g", i, rng[i], def[i])
+		}
+	}
+	if s := SaltPepperRange(0.2, -3, 2.5).String(); s != "SP(0.2,-3:2.5)" {
+		t.Errorf("String %q", s)
+	}
+
+	for _, bad := range []Corruption{Masking(-0.1), SaltPepper(1.5), Gaussian(math.NaN()), {Kind: 7},
+		SaltPepperRange(0.1, 1, 1), SaltPepperRange(0.1, 2, -2), SaltPepperRange(0.1, math.Inf(-1), 1)} {
 		if _, err := bad.Apply(x, d, rand.New(rand.NewPCG(1, 1))); err == nil {
 			t.Errorf("%v: no error", bad)
 		}

@@ -7,10 +7,16 @@
 // weights and cross-entropy or squared reconstruction of the CLEAN input
 // ([DAELayer], [TrainDAE]); natural-image patch preprocessing and numbers
 // that make "Gabor-like" measurable ([NaturalPatches], [Localization],
-// [OrientationSelectivity], [FitGabor]); greedy layer-wise pretraining and
-// supervised fine-tuning against a random-initialisation control
-// ([PretrainStack], [FineTune]); and the seeded generators of the benchmark data sets of that
-// paper's table (Larochelle et al. 2007): mnist-rot ([Rot]), mnist-bg-rand
-// ([BgRand]), mnist-bg-img and bg-img-rot ([BgImg]), rect ([Rect]), rect-img
-// ([RectImg]) and convex ([Convex]); images are [N,28,28] float32 in [0,1].
+// [OrientationSelectivity], [FitGabor]) with the paper's four filter models
+// ([LoadPatches], [FilterModels], [SummarizeFilters]); greedy layer-wise
+// pretraining and supervised fine-tuning against a random-initialisation
+// control ([PretrainStack], [FineTune], [SdA3], [Compare]); and the seeded
+// generators of the benchmark data sets of that paper's table (Larochelle
+// et al. 2007): mnist-rot ([Rot]), mnist-bg-rand ([BgRand]), mnist-bg-img
+// and bg-img-rot ([BgImg]), rect ([Rect]), rect-img ([RectImg]) and convex
+// ([Convex]); images are [N,28,28] float32 in [0,1]. [Benchmark] builds the
+// train and test sets of each (and of MNIST and Fashion-MNIST), and
+// [PaperSdA3] holds the paper's figures.
+//
+// The command sdae/cmd/sdamnist runs the stack of notebook 07 from the shell.
 package sdae

@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 )
 
 // StackConfig holds every setting of a stacked denoising autoencoder and
@@ -34,6 +35,11 @@ type StackConfig struct {
 	FinetuneSteps int     // steps of supervised fine-tuning (> 0)
 	PretrainLR    float64 // Adam's learning rate in pretraining (0: 1e-3)
 	FinetuneLR    float64 // Adam's learning rate in fine-tuning (0: 1e-3)
+	// FinetuneCosine anneals the fine-tuning learning rate from FinetuneLR
+	// to 0 along a half cosine over FinetuneSteps (GoMLX's
+	// cosineschedule); false keeps it constant. Omitted from JSON (and
+	// cache keys) when false.
+	FinetuneCosine bool `json:",omitempty"`
 	// EvalEvery > 0 records the test error every EvalEvery fine-tuning
 	// steps (and after the last) in FineTuneResult.Curve.
 	EvalEvery int
@@ -56,6 +62,21 @@ func DefaultStackConfig() StackConfig {
 		Noise: Masking(0.25), Classes: 10, Batch: 100,
 		PretrainSteps: train.Pick(300, 10000), FinetuneSteps: train.Pick(500, 30000),
 		EvalEvery: train.Pick(100, 1000), Seed: 1,
+	}
+}
+
+// SdA3 returns a stack of three hidden layers of width sigmoid units as
+// the notebook trains it on MNIST and the other data sets: masking noise
+// nu = 0.25 (the paper's choice for MNIST), cross-entropy pretraining of
+// each layer for pretrainSteps steps, then finetuneSteps steps of
+// fine-tuning with the test error recorded every evalEvery steps (0:
+// never); batch 100, Adam at 1e-3 in both phases with the fine-tuning
+// rate annealed to 0 by a half cosine, 10 classes, seed 1, cached.
+func SdA3(width, pretrainSteps, finetuneSteps, evalEvery int) StackConfig {
+	return StackConfig{
+		Hidden: []int{width, width, width}, Noise: Masking(0.25), Classes: 10, Batch: 100,
+		PretrainSteps: pretrainSteps, FinetuneSteps: finetuneSteps, PretrainLR: 1e-3, FinetuneLR: 1e-3,
+		FinetuneCosine: true, EvalEvery: evalEvery, Seed: 1, Cache: true,
 	}
 }
 
@@ -155,10 +176,21 @@ const outputScope = "output"
 // Classifier is the fine-tuned network's model: inputs [x [B, d]] ->
 // [logits [B, Classes]], through len(Hidden) sigmoid layers
 // ([EncoderLayer], scopes "layer0", "layer1", ...) and a Dense output layer
-// (scope "output", PyTorch initialisation).
+// (scope "output", PyTorch initialisation). In a training graph with
+// cfg.FinetuneCosine it also sets the learning rate of the step (half
+// cosine from FinetuneLR to 0 over FinetuneSteps).
 func (cfg StackConfig) Classifier() train.ModelFn {
 	hidden, classes := cfg.Hidden, cfg.Classes
 	return func(scope *model.Scope, in []*Node) []*Node {
+		if cfg.FinetuneCosine {
+			lr := cfg.FinetuneLR
+			if lr == 0 {
+				lr = train.DefaultLearningRate
+			}
+			// A no-op outside training graphs.
+			cosineschedule.New(scope, in[0].Graph(), in[0].DType()).
+				PeriodSteps(cfg.FinetuneSteps).LearningRate(lr).Done()
+		}
 		h := in[0]
 		if h.Rank() > 2 {
 			h = Reshape(h, h.Shape().Dim(0), -1)
