@@ -170,7 +170,7 @@ func TestTrainEDSRTiny(t *testing.T) {
 	}
 	cfg := EDSRTrainConfig{Net: EDSRConfig{Blocks: 1, Feats: 8, ResScale: 1, Scale: 2, RGBRange: 1},
 		PhotoFactor: 1, Patch: 6, Batch: 2, Steps: 2, Learning: 1e-3, Seed: 1}
-	res, err := trainEDSROn(cfg, pairs)
+	res, err := trainEDSROn(cfg, pairs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
