@@ -90,27 +90,16 @@ func UnitR0(n int, keep float64) (float64, error) {
 	return lo, nil
 }
 
-// Target is what a reconstructor is trained to output.
-type Target string
+// Target is what a reconstructor is trained to output: n2n's Target, with
+// TargetClean training on (x^, x) (N2C) and TargetNoisy on (x^, y^), y^ an
+// independent corruption of the same slice (N2N).
+type Target = n2n.Target
 
+// The two targets (aliases of n2n's).
 const (
-	// TargetClean trains on (x^, x): Noise2Clean.
-	TargetClean Target = "clean"
-	// TargetNoisy trains on (x^, y^), y^ an independent corruption of the
-	// same slice: Noise2Noise.
-	TargetNoisy Target = "noisy"
+	TargetClean = n2n.TargetClean
+	TargetNoisy = n2n.TargetNoisy
 )
-
-// String is "N2C" or "N2N".
-func (t Target) String() string {
-	switch t {
-	case TargetClean:
-		return "N2C"
-	case TargetNoisy:
-		return "N2N"
-	}
-	return fmt.Sprintf("Target(%q)", string(t))
-}
 
 // ExperimentConfig holds the data, the corruption and the training budget.
 type ExperimentConfig struct {
