@@ -31,12 +31,10 @@ import (
 	"github.com/dlc-go/denoising/kit/data"
 	"github.com/dlc-go/denoising/kit/img"
 	"github.com/dlc-go/denoising/kit/train"
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
-	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 )
 
 // Target is what a denoiser is trained to output.
@@ -548,17 +546,14 @@ func ResidualDenoiserModel(cfg UNetConfig, lr float64, rampDownSteps int) train.
 }
 
 func denoiserModel(cfg UNetConfig, residual bool, lr float64, rampDownSteps int) train.ModelFn {
-	return func(scope *model.Scope, in []*Node) []*Node {
+	return train.WithCosineDecay(func(scope *model.Scope, in []*Node) []*Node {
 		x := in[0]
-		if rampDownSteps > 0 {
-			cosineschedule.New(scope, x.Graph(), dtypes.Float32).LearningRate(lr).PeriodSteps(rampDownSteps).Done()
-		}
 		y := UNet(scope, AddScalar(x, -0.5), cfg)
 		if residual {
 			return []*Node{Add(x, y)}
 		}
 		return []*Node{AddScalar(y, 0.5)}
-	}
+	}, lr, rampDownSteps)
 }
 
 // Denoiser is a trained (or cache-loaded) network of the experiment.

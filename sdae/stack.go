@@ -17,7 +17,6 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
-	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 )
 
 // StackConfig holds every setting of a stacked denoising autoencoder and
@@ -181,16 +180,7 @@ const outputScope = "output"
 // cosine from FinetuneLR to 0 over FinetuneSteps).
 func (cfg StackConfig) Classifier() train.ModelFn {
 	hidden, classes := cfg.Hidden, cfg.Classes
-	return func(scope *model.Scope, in []*Node) []*Node {
-		if cfg.FinetuneCosine {
-			lr := cfg.FinetuneLR
-			if lr == 0 {
-				lr = train.DefaultLearningRate
-			}
-			// A no-op outside training graphs.
-			cosineschedule.New(scope, in[0].Graph(), in[0].DType()).
-				PeriodSteps(cfg.FinetuneSteps).LearningRate(lr).Done()
-		}
+	fn := train.ModelFn(func(scope *model.Scope, in []*Node) []*Node {
 		h := in[0]
 		if h.Rank() > 2 {
 			h = Reshape(h, h.Shape().Dim(0), -1)
@@ -199,7 +189,15 @@ func (cfg StackConfig) Classifier() train.ModelFn {
 			h = EncoderLayer(scope.In("%s", layerScope(l)), h, width)
 		}
 		return []*Node{layer.Dense(scope.In(outputScope), h, classes)}
+	})
+	if !cfg.FinetuneCosine {
+		return fn
 	}
+	lr := cfg.FinetuneLR
+	if lr == 0 {
+		lr = train.DefaultLearningRate
+	}
+	return train.WithCosineDecay(fn, lr, cfg.FinetuneSteps)
 }
 
 // NewFineTuneStore returns a store holding the pretrained encoder weights

@@ -16,12 +16,10 @@ import (
 	"github.com/dlc-go/denoising/kit/data"
 	"github.com/dlc-go/denoising/kit/img"
 	"github.com/dlc-go/denoising/kit/train"
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
-	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 )
 
 // EDSRTrainConfig holds every setting of a small-EDSR training run (also
@@ -116,13 +114,14 @@ func (c EDSRTrainConfig) Validate() error {
 // With CosineDecay it also sets the learning rate of the training step
 // (nothing changes at inference).
 func (c EDSRTrainConfig) Model() train.ModelFn {
-	net, decay, lr, steps := c.Net, c.CosineDecay, c.Learning, c.Steps
-	return func(scope *model.Scope, inputs []*Node) []*Node {
-		if decay {
-			cosineschedule.New(scope, inputs[0].Graph(), dtypes.Float32).LearningRate(lr).PeriodSteps(steps).Done()
-		}
+	net := c.Net
+	fn := train.ModelFn(func(scope *model.Scope, inputs []*Node) []*Node {
 		return []*Node{EDSR(scope, inputs[0], net)}
+	})
+	if !c.CosineDecay {
+		return fn
 	}
+	return train.WithCosineDecay(fn, c.Learning, c.Steps)
 }
 
 // SRPair is an HR image and its LR version, DownsampleBicubic(ModCrop(HR)).

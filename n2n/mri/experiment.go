@@ -31,12 +31,10 @@ import (
 	"github.com/dlc-go/denoising/kit/img"
 	"github.com/dlc-go/denoising/kit/train"
 	"github.com/dlc-go/denoising/n2n"
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
-	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
@@ -415,20 +413,17 @@ func (d *ExperimentData) Batch(target Target, step int) (*Batch, error) {
 // evaluated without it. With rampDownSteps > 0 it also sets Adam's
 // learning rate along a half cosine from lr to 0 over that many steps.
 func ReconstructorModel(cfg n2n.UNetConfig, lr float64, rampDownSteps int, postStep bool) train.ModelFn {
-	return func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+	return train.WithCosineDecay(func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 		if len(in) != 4 {
 			exceptions.Panicf("mri.ReconstructorModel: takes 4 inputs (x^, mask, Re and Im of m X), got %d", len(in))
 		}
 		x := in[0]
-		if rampDownSteps > 0 {
-			cosineschedule.New(scope, x.Graph(), dtypes.Float32).LearningRate(lr).PeriodSteps(rampDownSteps).Done()
-		}
 		y := graph.AddScalar(n2n.UNet(scope, graph.AddScalar(x, -0.5), cfg), 0.5)
 		if postStep {
 			y = graph.ExpandAxes(PutBackKnown(graph.Squeeze(y, -1), in[1], in[2], in[3]), -1)
 		}
 		return []*graph.Node{y}
-	}
+	}, lr, rampDownSteps)
 }
 
 // Reconstructor is a trained (or cache-loaded) network with its scores on

@@ -26,11 +26,9 @@ import (
 	"github.com/dlc-go/denoising/kit/img"
 	"github.com/dlc-go/denoising/kit/train"
 	"github.com/dlc-go/denoising/n2n"
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 )
 
 // ExperimentCodeVersion is part of the cache key of every trained
@@ -282,14 +280,11 @@ func (e *Experiment) Batch(m Method, step int) (Pair, error) {
 // With rampDownSteps > 0 it also sets Adam's learning rate along a half
 // cosine from lr to 0 over that many steps.
 func DenoiserModel(cfg n2n.UNetConfig, lr float64, rampDownSteps int) train.ModelFn {
-	return func(scope *model.Scope, in []*Node) []*Node {
+	return train.WithCosineDecay(func(scope *model.Scope, in []*Node) []*Node {
 		x := in[0]
-		if rampDownSteps > 0 {
-			cosineschedule.New(scope, x.Graph(), dtypes.Float32).LearningRate(lr).PeriodSteps(rampDownSteps).Done()
-		}
 		g := Add(logInput(x), n2n.UNet(scope, AddScalar(x, -0.5), cfg))
 		return []*Node{Exp(ClipScalar(g, LogRadianceMin, LogRadianceMax))}
-	}
+	}, lr, rampDownSteps)
 }
 
 // logInput inverts the tone map of t = T(x^) in the graph and returns
