@@ -83,13 +83,13 @@ func normalizeTranspose(dims, perm []int) (nd, nperm []int) {
 	return nd, nperm
 }
 
-// fastTranspose writes out = transpose(in) for the input dimensions dims
-// and permutation perm (output axis i is input axis perm[i]). The inner
+// fastTranspose writes out = transpose(in) for the normalised input
+// dimensions nd and permutation np (see normalizeTranspose; output axis i
+// is input axis np[i]). The inner
 // loops are contiguous copies (when the last axis stays last) or 32x32
 // blocked 2D transposes; large tensors are split over GOMAXPROCS
 // goroutines.
-func fastTranspose[T any](in, out []T, dims, perm []int) {
-	nd, np := normalizeTranspose(dims, perm)
+func fastTranspose[T any](in, out []T, nd, np []int) {
 	r := len(nd)
 	if r == 1 {
 		copy(out, in)
@@ -219,8 +219,7 @@ func parallelFor(units, total int, work func(u0, u1 int)) {
 
 // fastContiguousTranspose handles permutations that keep the input's last
 // axis last: every output row of od[last] elements is one copy.
-func fastContiguousTranspose[T any](in, out []T, dims, perm []int) bool {
-	nd, np := normalizeTranspose(dims, perm)
+func fastContiguousTranspose[T any](in, out []T, nd, np []int) bool {
 	r := len(nd)
 	if np[r-1] != r-1 {
 		return false
@@ -273,8 +272,9 @@ func fastContiguousTranspose[T any](in, out []T, dims, perm []int) bool {
 
 // transposeAny is fastTranspose for the element types the backend stores.
 func transposeAny[T any](in, out []T, dims, perm []int) {
-	if !fastContiguousTranspose(in, out, dims, perm) {
-		fastTranspose(in, out, dims, perm)
+	nd, np := normalizeTranspose(dims, perm)
+	if !fastContiguousTranspose(in, out, nd, np) {
+		fastTranspose(in, out, nd, np)
 	}
 }
 
