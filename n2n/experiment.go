@@ -121,6 +121,11 @@ type ExperimentConfig struct {
 	Crop int
 	// Batch is the number of crops per training step.
 	Batch int
+	// Augment applies one of the 8 dihedral transforms (flips and
+	// transposes, [data.CutDihedral]), drawn per crop, to the training
+	// crops. (Left out of cache keys when false, so the keys of runs
+	// without it did not change when it was added.)
+	Augment bool `json:",omitempty"`
 	// Steps is the number of training steps (Adam).
 	Steps int
 	// Width is the U-Net's width multiplier ([UNetConfig.Width]; 0 or 1: the paper's).
@@ -350,6 +355,9 @@ func (c ExperimentConfig) String() string {
 	e, d, a, b := c.UNet().Channels()
 	s := fmt.Sprintf("train: %s, test: %s; gray photos /%d; %d steps of %d crops %dx%d; U-Net width %g (%d/%d/%d/%d channels, %d parameters)",
 		c.TrainNoiseLabel(), c.NoiseLabel(), c.Factor, c.Steps, c.Batch, c.Crop, c.Crop, c.widthOrOne(), e, d, a, b, c.UNet().Params())
+	if c.Augment {
+		s = strings.Replace(s, " crops ", " flipped/transposed crops ", 1)
+	}
 	if c.Residual {
 		s += " + input (residual)"
 	}
@@ -485,7 +493,8 @@ type Pair struct {
 
 // Batch draws the training batch of a step (0-based) for a target, from a
 // generator seeded with (Seed, step): Batch crops at uniform positions of
-// uniformly chosen training photos, then the input noise eps of every
+// uniformly chosen training photos (with Augment, each under a uniformly
+// drawn flip or transpose), then the input noise eps of every
 // crop, then (N2N only) the target noise delta, drawn independently of eps
 // (with TrainMax > 0, each with its own per-crop noise parameter).
 // The crops and the inputs are therefore the same for both targets: the
@@ -505,6 +514,10 @@ func (d *ExperimentData) Batch(target Target, step int) (Pair, error) {
 	for k := range c.Batch {
 		im := d.Train[rng.IntN(len(d.Train))]
 		y0, x0 := rng.IntN(im.H-s+1), rng.IntN(im.W-s+1)
+		if c.Augment {
+			data.CutDihedral(p.Clean[k*s*s:(k+1)*s*s], im, y0, x0, s, rng.IntN(8))
+			continue
+		}
 		for dy := range s {
 			copy(p.Clean[(k*s+dy)*s:(k*s+dy+1)*s], im.Pix[(y0+dy)*im.W+x0:])
 		}

@@ -250,3 +250,51 @@ func TestBatchPoisson(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchAugment: with Augment every training crop is one of the 8
+// flips/transposes of a window of a training photo (found by brute force on
+// an image whose pixels are all distinct), and the transforms vary.
+func TestBatchAugment(t *testing.T) {
+	const h, w = 40, 50
+	im := &data.Image{Name: "ramp", H: h, W: w, C: 1, Pix: make([]float32, h*w)}
+	for i := range im.Pix {
+		im.Pix[i] = float32(i) / (h * w)
+	}
+	cfg := tinyConfig()
+	cfg.Augment, cfg.Batch = true, 8
+	d, err := NewExperimentData(cfg, []*data.Image{im}, synthImages(2, 64, 64, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Crop
+	ts := map[int]bool{}
+	cand := make([]float32, s*s)
+	for step := range 4 {
+		p, err := d.Batch(TargetClean, step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range cfg.Batch {
+			crop := p.Clean[k*s*s : (k+1)*s*s]
+			found := -1
+			for y0 := 0; y0 <= h-s && found < 0; y0++ {
+				for x0 := 0; x0 <= w-s && found < 0; x0++ {
+					for tr := range 8 {
+						data.CutDihedral(cand, im, y0, x0, s, tr)
+						if slices.Equal(cand, crop) {
+							found = tr
+							break
+						}
+					}
+				}
+			}
+			if found < 0 {
+				t.Fatalf("step %d crop %d is no flip/transpose of a window of the photo", step, k)
+			}
+			ts[found] = true
+		}
+	}
+	if len(ts) < 6 {
+		t.Errorf("only %d of the 8 transforms among 32 augmented crops", len(ts))
+	}
+}

@@ -204,32 +204,10 @@ func SamplePatches(pairs []SRPair, scale, p, n int, seed uint64, step int) (lr, 
 		y := rng.IntN(pr.LR.H - p + 1)
 		x := rng.IntN(pr.LR.W - p + 1)
 		t := rng.IntN(8)
-		cutTransformed(lr[k*p*p*c:(k+1)*p*p*c], pr.LR, y, x, p, t)
-		cutTransformed(hr[k*P*P*c:(k+1)*P*P*c], pr.HR, scale*y, scale*x, P, t)
+		data.CutDihedral(lr[k*p*p*c:(k+1)*p*p*c], pr.LR, y, x, p, t)
+		data.CutDihedral(hr[k*P*P*c:(k+1)*P*P*c], pr.HR, scale*y, scale*x, P, t)
 	}
 	return lr, hr, nil
-}
-
-// cutTransformed copies the p x p window of im at (y0, x0) into dst
-// ([p, p, C]) under dihedral transform t (bit 0: transpose, bit 1: flip
-// rows, bit 2: flip columns).
-func cutTransformed(dst []float32, im *data.Image, y0, x0, p, t int) {
-	c := im.C
-	for i := range p {
-		for j := range p {
-			a, b := i, j
-			if t&1 != 0 {
-				a, b = b, a
-			}
-			if t&2 != 0 {
-				a = p - 1 - a
-			}
-			if t&4 != 0 {
-				b = p - 1 - b
-			}
-			copy(dst[(i*p+j)*c:(i*p+j+1)*c], im.Pix[((y0+a)*im.W+x0+b)*c:((y0+a)*im.W+x0+b+1)*c])
-		}
-	}
 }
 
 // EDSRResult is a trained small EDSR.

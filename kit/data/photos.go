@@ -341,6 +341,38 @@ func Patches(name string, images []*Image, n, size int, seed uint64) (*Set, erro
 	return NewSet(name, out, nil, 0, size, size, c)
 }
 
+// CutDihedral copies the p x p window of im with top-left corner (y0, x0)
+// into dst ([p, p, C], row-major) under the dihedral transform t in 0..7 of
+// the square, the 8 symmetries used for data augmentation: bit 0
+// transposes, bit 1 flips the rows, bit 2 flips the columns (applied in
+// that order to the output coordinates: out(i, j) = window(a, b) with
+// (a, b) = (i, j), swapped if bit 0, a = p-1-a if bit 1, b = p-1-b if
+// bit 2). t = 0 is a plain copy. It panics if the window leaves the image,
+// dst is shorter than p*p*C or t is out of range: callers draw these.
+func CutDihedral(dst []float32, im *Image, y0, x0, p, t int) {
+	if t < 0 || t > 7 || p < 1 || y0 < 0 || x0 < 0 || y0+p > im.H || x0+p > im.W || len(dst) < p*p*im.C {
+		panic(fmt.Sprintf("data.CutDihedral: window %dx%d at (%d, %d) of a %dx%d image into %d values, transform %d",
+			p, p, y0, x0, im.H, im.W, len(dst), t))
+	}
+	c := im.C
+	for i := range p {
+		for j := range p {
+			a, b := i, j
+			if t&1 != 0 {
+				a, b = b, a
+			}
+			if t&2 != 0 {
+				a = p - 1 - a
+			}
+			if t&4 != 0 {
+				b = p - 1 - b
+			}
+			src := ((y0+a)*im.W + x0 + b) * c
+			copy(dst[(i*p+j)*c:(i*p+j+1)*c], im.Pix[src:src+c])
+		}
+	}
+}
+
 // ToSet stacks images of identical shape into an unlabelled Set
 // [len(images), H, W, C] (a copy).
 func ToSet(name string, images []*Image) (*Set, error) {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -263,5 +264,56 @@ func TestPhotoLoadAndPatches(t *testing.T) {
 	lo, hi := slices.Min(p1.Images), slices.Max(p1.Images)
 	if lo < 0 || hi > 1 || hi-lo < 0.2 {
 		t.Errorf("patch values in [%g, %g], want within [0, 1] and not flat", lo, hi)
+	}
+}
+
+// TestCutDihedral checks the 8 transforms against their definitions on a
+// 2-channel image: t=0 copies, bit 0 transposes, bits 1 and 2 flip rows and
+// columns; the 8 results of an asymmetric window are distinct, each is a
+// permutation of the window, and out-of-range windows panic.
+func TestCutDihedral(t *testing.T) {
+	const H, W, C, p, y0, x0 = 5, 6, 2, 3, 1, 2
+	im := &Image{Name: "ramp", H: H, W: W, C: C, Pix: make([]float32, H*W*C)}
+	for i := range im.Pix {
+		im.Pix[i] = float32(i)
+	}
+	at := func(y, x, c int) float32 { return im.Pix[((y0+y)*W+x0+x)*C+c] }
+	seen := map[string]bool{}
+	for tr := range 8 {
+		dst := make([]float32, p*p*C)
+		CutDihedral(dst, im, y0, x0, p, tr)
+		for i := range p {
+			for j := range p {
+				a, b := i, j
+				if tr&1 != 0 {
+					a, b = j, i
+				}
+				if tr&2 != 0 {
+					a = p - 1 - a
+				}
+				if tr&4 != 0 {
+					b = p - 1 - b
+				}
+				for c := range C {
+					if got, want := dst[(i*p+j)*C+c], at(a, b, c); got != want {
+						t.Fatalf("t=%d (%d,%d,%d): got %g, want %g", tr, i, j, c, got, want)
+					}
+				}
+			}
+		}
+		seen[fmt.Sprint(dst)] = true
+	}
+	if len(seen) != 8 {
+		t.Fatalf("%d distinct transforms of an asymmetric window, want 8", len(seen))
+	}
+	for _, bad := range [][3]int{{3, 2, 0}, {1, 4, 0}, {-1, 0, 0}, {0, 0, 8}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("window at (%d,%d) t=%d did not panic", bad[0], bad[1], bad[2])
+				}
+			}()
+			CutDihedral(make([]float32, p*p*C), im, bad[0], bad[1], p, bad[2])
+		}()
 	}
 }
