@@ -219,6 +219,12 @@ type DAEConfig struct {
 	// from JSON (and cache keys) when 0.
 	InitScale float64 `json:",omitempty"`
 
+	// BiasInit is the initial value of every encoder bias b (0: zero). A
+	// negative value starts the hidden units mostly off (sparse codes), in
+	// the sigmoid's nonlinear range. Omitted from JSON (and cache keys)
+	// when 0.
+	BiasInit float64 `json:",omitempty"`
+
 	Batch        int     // mini-batch size (> 0, <= number of examples)
 	Steps        int     // training steps (> 0)
 	LearningRate float64 // Adam's learning rate (0: kit/train's 1e-3); SGD's (> 0) with SGD
@@ -230,6 +236,10 @@ type DAEConfig struct {
 	// random-walk; SGD leaves them where they started. Omitted from JSON
 	// (and cache keys) when false.
 	SGD bool `json:",omitempty"`
+	// CosineDecay anneals Adam's learning rate from LearningRate (0: 1e-3)
+	// to 0 along a half cosine over the Steps (kit/train.WithCosineDecay;
+	// Adam only). Omitted from JSON (and cache keys) when false.
+	CosineDecay bool `json:",omitempty"`
 	// L2 > 0 adds the paper's weight decay penalty L2 * sum W^2 (encoder
 	// weights; with tied weights also the decoder's) to the loss, with any
 	// optimiser. Omitted from JSON (and cache keys) when 0.
@@ -267,12 +277,16 @@ func (cfg DAEConfig) Validate() error {
 		return fmt.Errorf("sdae: DAEConfig.LearningRate must be >= 0, got %g", cfg.LearningRate)
 	case !(cfg.InitScale >= 0) || math.IsInf(cfg.InitScale, 0):
 		return fmt.Errorf("sdae: DAEConfig.InitScale must be >= 0 and finite, got %g", cfg.InitScale)
+	case math.IsNaN(cfg.BiasInit) || math.IsInf(cfg.BiasInit, 0):
+		return fmt.Errorf("sdae: DAEConfig.BiasInit must be finite, got %g", cfg.BiasInit)
 	case !(cfg.WeightDecay >= 0):
 		return fmt.Errorf("sdae: DAEConfig.WeightDecay must be >= 0, got %g", cfg.WeightDecay)
 	case !(cfg.L2 >= 0) || math.IsInf(cfg.L2, 0):
 		return fmt.Errorf("sdae: DAEConfig.L2 must be >= 0 and finite, got %g", cfg.L2)
 	case cfg.SGD && !(cfg.LearningRate > 0):
 		return fmt.Errorf("sdae: SGD needs LearningRate > 0, got %g", cfg.LearningRate)
+	case cfg.SGD && cfg.CosineDecay:
+		return errors.New("sdae: CosineDecay anneals Adam's rate; not with SGD")
 	case cfg.SGD && cfg.WeightDecay > 0:
 		return errors.New("sdae: WeightDecay is AdamW's; with SGD use L2")
 	case cfg.EvalEvery < 0:
@@ -311,12 +325,16 @@ func sigmoidUniform(scope *model.Scope, fanIn, fanOut int, scale float64) model.
 func zerosInit(g *Graph, shape shapes.Shape) *Node { return Zeros(g, shape) }
 
 // encoderVars returns W [hidden, d] and b [hidden] of scope (created on
-// first use, W scaled by initScale as in sigmoidUniform).
-func encoderVars(scope *model.Scope, x *Node, hidden int, initScale float64) (w, b *Node) {
+// first use, W scaled by initScale as in sigmoidUniform, b at biasInit).
+func encoderVars(scope *model.Scope, x *Node, hidden int, initScale, biasInit float64) (w, b *Node) {
 	g, dt, d := x.Graph(), x.DType(), x.Shape().Dim(1)
 	w = scope.WithInitializer(sigmoidUniform(scope, d, hidden, initScale)).
 		VariableWithShape(VarW, shapes.Make(dt, hidden, d)).NodeValue(g)
-	b = scope.WithInitializer(zerosInit).VariableWithShape(VarB, shapes.Make(dt, hidden)).NodeValue(g)
+	bInit := model.VariableInitializer(zerosInit)
+	if biasInit != 0 {
+		bInit = func(g *Graph, shape shapes.Shape) *Node { return AddScalar(Zeros(g, shape), biasInit) }
+	}
+	b = scope.WithInitializer(bInit).VariableWithShape(VarB, shapes.Make(dt, hidden)).NodeValue(g)
 	return w, b
 }
 
@@ -330,7 +348,7 @@ func EncoderLayer(scope *model.Scope, x *Node, hidden int) *Node {
 	if hidden < 1 {
 		panic(fmt.Sprintf("sdae.EncoderLayer: hidden must be >= 1, got %d", hidden))
 	}
-	w, b := encoderVars(scope, x, hidden, 1)
+	w, b := encoderVars(scope, x, hidden, 1, 0)
 	return encode(x, w, b)
 }
 
@@ -385,7 +403,7 @@ func daeLayer(scope *model.Scope, x *Node, cfg DAEConfig) (h, a, z *Node) {
 		panic(fmt.Sprintf("sdae.DAELayer: Hidden must be >= 1, got %d", cfg.Hidden))
 	}
 	g, d := x.Graph(), x.Shape().Dim(1)
-	w, b := encoderVars(scope, x, cfg.Hidden, cfg.InitScale)
+	w, b := encoderVars(scope, x, cfg.Hidden, cfg.InitScale, cfg.BiasInit)
 	bPrime := scope.WithInitializer(zerosInit).VariableWithShape(VarBPrime, shapes.Make(x.DType(), d)).NodeValue(g)
 	var wPrime *Node
 	if cfg.Untied {
@@ -527,6 +545,13 @@ func TrainDAE(cfg DAEConfig, x []float32, d int) (*DAEResult, error) {
 		Model: cfg.model(), Loss: cfg.lossFn(), Batches: daeBatches(cfg, x, d),
 		Steps: cfg.Steps, Seed: int64(cfg.Seed), LearningRate: cfg.LearningRate, WeightDecay: cfg.WeightDecay,
 		Progress: cfg.Progress,
+	}
+	if cfg.CosineDecay {
+		lr := cfg.LearningRate
+		if lr == 0 {
+			lr = 1e-3
+		}
+		tc.Model = train.WithCosineDecay(tc.Model, lr, cfg.Steps)
 	}
 	if cfg.SGD {
 		tc.Optimizer = optimizer.StochasticGradientDescent().WithDecay(false).WithLearningRate(cfg.LearningRate).Done()

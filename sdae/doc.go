@@ -8,7 +8,9 @@
 // ([DAELayer], [TrainDAE]); natural-image patch preprocessing and numbers
 // that make "Gabor-like" measurable ([NaturalPatches], [Localization],
 // [OrientationSelectivity], [FitGabor]) with the paper's four filter models
-// ([LoadPatches], [FilterModels], [SummarizeFilters]); greedy layer-wise
+// ([LoadPatches] on whole-image-whitened photos, [FilterModels],
+// [SummarizeFilters]) and [FastICA] as the reference that the patches do
+// hold Gabor-like structure; greedy layer-wise
 // pretraining and supervised fine-tuning against a random-initialisation
 // control ([PretrainStack], [FineTune], [SdA3], [Compare]); and the seeded
 // generators of the benchmark data sets of that paper's table (Larochelle
@@ -18,5 +20,6 @@
 // train and test sets of each (and of MNIST and Fashion-MNIST), and
 // [PaperSdA3] holds the paper's figures.
 //
-// The command sdae/cmd/sdamnist runs the stack of notebook 07 from the shell.
+// The commands sdae/cmd/sdamnist and sdae/cmd/sdaefilters run the stack and
+// the filter models of notebook 07 from the shell.
 package sdae

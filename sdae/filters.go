@@ -4,16 +4,19 @@
 // learnt filter is (localisation, orientation selectivity, Gabor fit).
 //
 // Which preprocessing: the paper used Olshausen's whitened images
-// (1/f-whitened with a low-pass roll-off). [PreprocessZCA] with a
-// regularising Eps (a fraction of the mean eigenvalue, e.g. 0.1) is the
-// closest patch-level equivalent and the one the notebook should use: raw
-// photos have a 1/f^2 power spectrum, and an autoencoder on merely
-// normalised patches ([PreprocessUnitVariance]) spends its units on the
-// few low-frequency directions that carry most of the variance (blobs and
-// smooth ramps); whitening equalises the variance across frequencies, so
-// localised oriented edges emerge, while Eps keeps the noisy highest
-// frequencies from being amplified (Olshausen's low-pass). Use the
-// unit-variance version as the contrast.
+// (1/f-whitened with a low-pass roll-off), and so does [DefaultPatchStudy]:
+// [PreprocessWhitenImages] whitens whole photos with R(f) = f exp(-(f/f0)^4)
+// before cutting the patches ([WhitenImage]). Raw photos have a 1/f^2 power
+// spectrum, and an autoencoder on merely normalised patches
+// ([PreprocessUnitVariance]) spends its units on the few low-frequency
+// directions that carry most of the variance (blobs and smooth ramps);
+// whitening equalises the variance across frequencies and the roll-off
+// keeps the noisy highest frequencies (and the photos' pixel-level
+// content) from being amplified. Patch-level ZCA ([PreprocessZCA]) is the
+// cheaper alternative; on these photos it amplified checkerboard-like
+// pixel content so much that even ICA found no Gabor filters in it, while
+// on whole-image-whitened patches [FastICA] finds a majority of
+// Gabor-like basis functions (the check that the data are right).
 
 package sdae
 
@@ -41,6 +44,11 @@ const (
 	// PreprocessUnitVariance removes each patch's mean and scales the whole
 	// set by one factor to unit variance per component (on average).
 	PreprocessUnitVariance
+	// PreprocessWhitenImages whitens whole photos before the patches are
+	// cut ([WhitenImage], [WhitenedPhotos]; Olshausen and Field's recipe,
+	// the one [DefaultPatchStudy] uses). It is not a patch-level method:
+	// [PreprocessPatches] rejects it, [LoadPatches] applies it.
+	PreprocessWhitenImages
 )
 
 // PatchSet is a preprocessed set of patches.
@@ -48,12 +56,17 @@ type PatchSet struct {
 	X    []float32 // [N, Side*Side], row-major
 	N    int
 	Side int
-	// Method and Eps used; Scale is the unit-variance factor (1 for ZCA);
-	// Whiten is the ZCA matrix [d, d] (nil for unit variance).
+	// Method and Eps (ZCA) or F0 (whole-image whitening) used; Scale is the
+	// factor of the final unit-variance scaling (1 for ZCA from
+	// PreprocessPatches); Whiten is the ZCA matrix [d, d] (nil otherwise).
 	Method Preprocess
 	Eps    float64
+	F0     float64
 	Scale  float64
 	Whiten []float64
+	// Name labels the data (set by LoadPatches, e.g. "white-f8-0.4-b8");
+	// FilterModels puts it in the models' cache keys.
+	Name string
 }
 
 // NaturalPatches cuts n seeded side x side patches from gray photos (C = 1;
@@ -156,6 +169,8 @@ func PreprocessPatches(x []float32, d int, method Preprocess, eps float64) (*Pat
 				ps.Whiten[i*d+k] = w.At(i, k)
 			}
 		}
+	case PreprocessWhitenImages:
+		return nil, errors.New("sdae: PreprocessPatches: PreprocessWhitenImages whitens whole photos, use WhitenedPhotos or LoadPatches")
 	default:
 		return nil, fmt.Errorf("sdae: unknown preprocessing %d", int(method))
 	}

@@ -215,3 +215,37 @@ func TestL2AndSGD(t *testing.T) {
 		}
 	}
 }
+
+// BiasInit sets the initial encoder bias; PreprocessPatches rejects the
+// whole-image method; CosineDecay is Adam's only.
+func TestBiasInitAndOptions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	const n, d = 40, 9
+	x := make([]float32, n*d)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	cfg := DAEConfig{Name: "bias-test", Hidden: 4, Noise: Gaussian(0), LinearDecoder: true, Loss: LossSquared,
+		Batch: 20, Steps: 1, LearningRate: 1e-20, Seed: 1, BiasInit: -2.5, CosineDecay: true}
+	r, err := TrainDAE(cfg, x, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, b, err := r.Weights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, v := range b {
+		if math.Abs(float64(v)+2.5) > 1e-6 {
+			t.Errorf("b[%d] = %g, want -2.5", j, v)
+		}
+	}
+	if _, err := PreprocessPatches(x, d, PreprocessWhitenImages, 0); err == nil {
+		t.Error("PreprocessPatches(PreprocessWhitenImages): no error")
+	}
+	bad := cfg
+	bad.SGD = true
+	if bad.Validate() == nil {
+		t.Error("SGD with CosineDecay: no error")
+	}
+}

@@ -1,6 +1,7 @@
 package sdae
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -89,7 +90,7 @@ func TestStackBars(t *testing.T) {
 
 	// Loading: one step at lr 1e-9 moves Adam's weights by ~1e-9.
 	tiny := cfg
-	tiny.FinetuneSteps, tiny.FinetuneLR, tiny.EvalEvery = 1, 1e-9, 0
+	tiny.FinetuneSteps, tiny.FinetuneLR, tiny.ControlLR, tiny.EvalEvery = 1, 1e-9, 2e-9, 0
 	for _, pretrained := range []bool{true, false} {
 		p := pre
 		if !pretrained {
@@ -98,6 +99,10 @@ func TestStackBars(t *testing.T) {
 		r, err := FineTune(tiny, p, trainSet, testSet)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// ControlLR is the control's rate only, folded into FinetuneLR.
+		if want := map[bool]float64{true: 1e-9, false: 2e-9}[pretrained]; r.Config.FinetuneLR != want || r.Config.ControlLR != 0 {
+			t.Errorf("pretrained %v: run config rates %g, %g; want %g, 0", pretrained, r.Config.FinetuneLR, r.Config.ControlLR, want)
 		}
 		for l := range cfg.Hidden {
 			w, b, err := LayerWeights(r.Train.Store, l)
@@ -143,5 +148,32 @@ func TestStackBars(t *testing.T) {
 	bad.Hidden = []int{32}
 	if _, err := FineTune(bad, pre, trainSet, testSet); err == nil {
 		t.Error("stack/config mismatch: no error")
+	}
+}
+
+// TestSdA3MNIST checks that the MNIST recipe is SdA3 with only the
+// fine-tuning rates changed: the pretrained layers (and so their cache
+// entries) are the same, the pretrained stack's cosine ramp starts at
+// MNISTFinetuneLR and the control keeps SdA3's rate.
+func TestSdA3MNIST(t *testing.T) {
+	base, tuned := SdA3(1000, 600, 6000, 600), SdA3MNIST(1000, 600, 6000, 600)
+	if err := tuned.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if tuned.FinetuneLR != MNISTFinetuneLR || !tuned.FinetuneCosine || base.FinetuneLR == MNISTFinetuneLR ||
+		tuned.ControlLR != base.FinetuneLR || base.ControlLR != 0 {
+		t.Errorf("fine-tuning rate %g (cosine %v, control %g), SdA3's %g (control %g); want %g, cosine, control at SdA3's rate",
+			tuned.FinetuneLR, tuned.FinetuneCosine, tuned.ControlLR, base.FinetuneLR, base.ControlLR, MNISTFinetuneLR)
+	}
+	for l := range base.Hidden {
+		a, b := base.layerConfig(l), tuned.layerConfig(l)
+		a.Progress, b.Progress = nil, nil
+		if fmt.Sprintf("%+v", a) != fmt.Sprintf("%+v", b) {
+			t.Errorf("layer %d: pretraining differs: %+v vs %+v", l, a, b)
+		}
+	}
+	tuned.FinetuneLR, tuned.ControlLR = base.FinetuneLR, 0
+	if fmt.Sprintf("%+v", tuned) != fmt.Sprintf("%+v", base) {
+		t.Errorf("SdA3MNIST differs from SdA3 beyond the fine-tuning rates: %+v vs %+v", tuned, base)
 	}
 }

@@ -3,6 +3,8 @@
 // random initialisation, printing each phase's result and step time as it
 // ends. The runs are those of sdae.Compare (same names, same cache
 // entries): with the notebook's settings the notebook then loads them.
+// MNIST without -bench uses sdae.SdA3MNIST (part 2's recipe), the other
+// data sets sdae.SdA3 (the table's).
 //
 //	GOEXPERIMENT=simd go run ./sdae/cmd/sdamnist                 # the FULL MNIST run of the notebook
 //	GOEXPERIMENT=simd go run ./sdae/cmd/sdamnist -bench -set rot -width 500 -pretrain 200 -finetune 500 -train 10000 -eval 0  # a row of its table
@@ -24,8 +26,8 @@ func main() {
 	bench := flag.Bool("bench", false, "build mnist with sdae.Benchmark too (as the notebook's table does)")
 	width := flag.Int("width", 1000, "hidden units per layer (3 layers)")
 	pretrain := flag.Int("pretrain", 600, "pretraining steps per layer")
-	finetune := flag.Int("finetune", 1800, "fine-tuning steps")
-	eval := flag.Int("eval", 300, "record the test error every this many fine-tuning steps (0: only at the end)")
+	finetune := flag.Int("finetune", 6000, "fine-tuning steps")
+	eval := flag.Int("eval", 600, "record the test error every this many fine-tuning steps (0: only at the end)")
 	nTrain := flag.Int("train", 60000, "training examples")
 	nTest := flag.Int("test", 10000, "test examples")
 	noControl := flag.Bool("no-control", false, "skip the random-initialisation control")
@@ -55,6 +57,9 @@ func main() {
 		log.Fatal(err)
 	}
 	cfg := sdae.SdA3(*width, *pretrain, *finetune, *eval)
+	if *set == "mnist" && !*bench {
+		cfg = sdae.SdA3MNIST(*width, *pretrain, *finetune, *eval) // the notebook's part 2 recipe
+	}
 	if trainSet.NumClasses > 0 {
 		cfg.Classes = trainSet.NumClasses
 	}
