@@ -412,6 +412,10 @@ type ExperimentData struct {
 
 	noise      Noise // the test noise (held-out tiles, tuning crops)
 	trainNoise Noise // the training noise (inputs and noisy targets)
+	// dataID fingerprints the photos given to NewExperimentData (see
+	// [ExperimentData.CacheKey]); "" for kit/data's photos loaded by
+	// LoadExperimentData, which the config identifies.
+	dataID string
 }
 
 // LoadExperimentData loads the photos of kit/data (gray, downscaled by
@@ -433,7 +437,40 @@ func LoadExperimentData(cfg ExperimentConfig) (*ExperimentData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewExperimentData(cfg, tr, te)
+	d, err := NewExperimentData(cfg, tr, te)
+	if err != nil {
+		return nil, err
+	}
+	d.dataID = "" // kit/data's split at cfg.Factor: the config names it
+	return d, nil
+}
+
+// fingerprint is a 64-bit FNV-1a hash of the images' names, sizes and
+// pixels, in order, train then test, as 16 hex digits.
+func fingerprint(sets ...[]*data.Image) string {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	word := func(v uint64) {
+		for range 8 {
+			h ^= v & 0xff
+			h *= prime
+			v >>= 8
+		}
+	}
+	for _, set := range sets {
+		word(uint64(len(set)))
+		for _, im := range set {
+			for _, b := range []byte(im.Name) {
+				h ^= uint64(b)
+				h *= prime
+			}
+			word(uint64(im.H)<<32 | uint64(im.W))
+			for _, v := range im.Pix {
+				word(uint64(math.Float32bits(v)))
+			}
+		}
+	}
+	return fmt.Sprintf("%016x", h)
 }
 
 // Seed-stream offsets: every random draw of the experiment comes from a
@@ -470,7 +507,8 @@ func NewExperimentData(cfg ExperimentConfig, trainImages, testImages []*data.Ima
 			}
 		}
 	}
-	d := &ExperimentData{Config: cfg, Train: trainImages, noise: noise, trainNoise: trainNoise}
+	d := &ExperimentData{Config: cfg, Train: trainImages, noise: noise, trainNoise: trainNoise,
+		dataID: fingerprint(trainImages, testImages)}
 	evalSet, err := data.Patches("n2n-eval", testImages, cfg.EvalN, cfg.EvalSide, uint64(cfg.Seed)+streamEval)
 	if err != nil {
 		return nil, err
@@ -654,11 +692,18 @@ func (d *ExperimentData) psnrEvaluator(fn train.ModelFn) (eval train.EvalFn, don
 
 // CacheKey is the kit/train cache key of the denoiser trained on target
 // with d's settings.
+//
+// The key covers the target, the config and, for data built by
+// [NewExperimentData] from the caller's own images, a fingerprint of those
+// images (names, sizes, pixels), so that a network trained on other photos
+// is never loaded in its place; data from [LoadExperimentData] (kit/data's
+// photos) are named by the config alone.
 func (d *ExperimentData) CacheKey(target Target) (string, error) {
 	return train.CacheKey("n2n_unet_"+target.String(), ExperimentCodeVersion, struct {
 		Target Target
 		Config ExperimentConfig
-	}{target, d.Config})
+		Data   string `json:",omitempty"`
+	}{target, d.Config, d.dataID})
 }
 
 // TrainDenoiser trains the U-Net on target pairs with the experiment's

@@ -298,3 +298,34 @@ func TestBatchAugment(t *testing.T) {
 		t.Errorf("only %d of the 8 transforms among 32 augmented crops", len(ts))
 	}
 }
+
+// TestCacheKeyCoversData: data built from other images get another cache
+// key (a network trained on other photos must not be loaded), the same
+// images the same key, and one changed pixel a new key.
+func TestCacheKeyCoversData(t *testing.T) {
+	cfg := tinyConfig()
+	key := func(tr, te []*data.Image) string {
+		t.Helper()
+		d, err := NewExperimentData(cfg, tr, te)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := d.CacheKey(TargetClean)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	a := key(synthImages(3, 70, 90, 0), synthImages(2, 64, 64, 1))
+	if b := key(synthImages(3, 70, 90, 0), synthImages(2, 64, 64, 1)); b != a {
+		t.Errorf("same images, different keys %s and %s", a, b)
+	}
+	if b := key(synthImages(3, 70, 90, 0.5), synthImages(2, 64, 64, 1)); b == a {
+		t.Error("other training images, same key")
+	}
+	te := synthImages(2, 64, 64, 1)
+	te[1].Pix[100] += 1e-3
+	if b := key(synthImages(3, 70, 90, 0), te); b == a {
+		t.Error("a changed test pixel, same key")
+	}
+}
