@@ -445,32 +445,19 @@ func LoadExperimentData(cfg ExperimentConfig) (*ExperimentData, error) {
 	return d, nil
 }
 
-// fingerprint is a 64-bit FNV-1a hash of the images' names, sizes and
-// pixels, in order, train then test, as 16 hex digits.
-func fingerprint(sets ...[]*data.Image) string {
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
-	word := func(v uint64) {
-		for range 8 {
-			h ^= v & 0xff
-			h *= prime
-			v >>= 8
-		}
-	}
-	for _, set := range sets {
-		word(uint64(len(set)))
+// fingerprint is [train.Fingerprint] of the images' names, sizes and
+// pixels, train then test.
+func fingerprint(trainImages, testImages []*data.Image) string {
+	var meta strings.Builder
+	var pix [][]float32
+	for k, set := range [][]*data.Image{trainImages, testImages} {
+		fmt.Fprintf(&meta, "set %d: %d images\n", k, len(set))
 		for _, im := range set {
-			for _, b := range []byte(im.Name) {
-				h ^= uint64(b)
-				h *= prime
-			}
-			word(uint64(im.H)<<32 | uint64(im.W))
-			for _, v := range im.Pix {
-				word(uint64(math.Float32bits(v)))
-			}
+			fmt.Fprintf(&meta, "%q %dx%dx%d\n", im.Name, im.H, im.W, im.C)
+			pix = append(pix, im.Pix)
 		}
 	}
-	return fmt.Sprintf("%016x", h)
+	return train.Fingerprint(meta.String(), pix...)
 }
 
 // Seed-stream offsets: every random draw of the experiment comes from a

@@ -225,6 +225,9 @@ type ExperimentData struct {
 	Train, Test   []float32
 	// TestCorrupted holds one corruption of each test slice (seeded).
 	TestCorrupted []*Corrupted
+	// dataID fingerprints slices given to NewExperimentData (see
+	// [ExperimentData.CacheKey]); "" for ch2 loaded by LoadExperimentData.
+	dataID string
 }
 
 // Seed-stream offsets (PCG seeded with (Seed, stream)).
@@ -255,7 +258,12 @@ func LoadExperimentData(cfg ExperimentConfig) (*ExperimentData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewExperimentData(cfg, tr, te, split.Train, split.Test)
+	d, err := NewExperimentData(cfg, tr, te, split.Train, split.Test)
+	if err != nil {
+		return nil, err
+	}
+	d.dataID = "" // ch2 with the default split: the config names it
+	return d, nil
 }
 
 // NewExperimentData builds the experiment's data from clean training and
@@ -278,7 +286,8 @@ func NewExperimentData(cfg ExperimentConfig, trainSlices, testSlices []float32, 
 	if err != nil {
 		return nil, err
 	}
-	d := &ExperimentData{Config: cfg, Density: dens, TrainZ: trainZ, TestZ: testZ, Train: trainSlices, Test: testSlices}
+	d := &ExperimentData{Config: cfg, Density: dens, TrainZ: trainZ, TestZ: testZ, Train: trainSlices, Test: testSlices,
+		dataID: train.Fingerprint(fmt.Sprintf("train z %v, test z %v", trainZ, testZ), trainSlices, testSlices)}
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), streamTest))
 	for i := range testZ {
 		c, err := dens.Corrupt(testSlices[i*n:(i+1)*n], rng)
@@ -491,12 +500,17 @@ func (d *ExperimentData) Reconstruct(r *Reconstructor, postStep bool) ([]float32
 	return d.predict(p)
 }
 
-// CacheKey is the kit/train cache key of the reconstructor trained on target.
+// CacheKey is the kit/train cache key of the reconstructor trained on
+// target. It covers the config and, for slices given to
+// [NewExperimentData] by the caller, a fingerprint of them (so that a
+// network trained on other slices is never loaded in place of this one);
+// data from [LoadExperimentData] are named by the config alone.
 func (d *ExperimentData) CacheKey(target Target) (string, error) {
 	return train.CacheKey("mri_unet_"+target.String(), ExperimentCodeVersion, struct {
 		Target Target
 		Config ExperimentConfig
-	}{target, d.Config})
+		Data   string `json:",omitempty"`
+	}{target, d.Config, d.dataID})
 }
 
 // TrainReconstructor trains the U-Net (with the post-step in the graph) on

@@ -333,3 +333,34 @@ func TestLoadExperimentData(t *testing.T) {
 		t.Errorf("zero-filled PSNR %v (%v)", p, err)
 	}
 }
+
+// TestCacheKeyCoversData: other slices or other slice labels give another
+// cache key, the same ones the same key.
+func TestCacheKeyCoversData(t *testing.T) {
+	cfg := tinyMRIConfig()
+	key := func(tr []float32, trainZ []int) string {
+		t.Helper()
+		d, err := NewExperimentData(cfg, tr, phantoms(3, cfg.Size), trainZ, []int{10, 11, 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := d.CacheKey(TargetNoisy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	z := []int{0, 1, 2, 3, 4}
+	a := key(phantoms(5, cfg.Size), z)
+	if b := key(phantoms(5, cfg.Size), z); b != a {
+		t.Errorf("same slices, keys %s and %s", a, b)
+	}
+	other := phantoms(5, cfg.Size)
+	other[7] += 0.01
+	if key(other, z) == a {
+		t.Error("a changed training value, same key")
+	}
+	if key(phantoms(5, cfg.Size), []int{0, 1, 2, 3, 5}) == a {
+		t.Error("other slice labels, same key")
+	}
+}
