@@ -57,7 +57,7 @@ type PatchSet struct {
 	N    int
 	Side int
 	// Method and Eps (ZCA) or F0 (whole-image whitening) used; Scale is the
-	// factor of the final unit-variance scaling (1 for ZCA from
+	// factor of the final scaling to [PatchStudy.Variance] (1 for ZCA from
 	// PreprocessPatches); Whiten is the ZCA matrix [d, d] (nil otherwise).
 	Method Preprocess
 	Eps    float64

@@ -249,3 +249,25 @@ func TestBiasInitAndOptions(t *testing.T) {
 		t.Error("SGD with CosineDecay: no error")
 	}
 }
+
+// PatchStudy.Variance is part of the data's name (so of the filter
+// models' cache keys) unless it is the unit default, and LoadPatches
+// rejects a bad one before loading any photo.
+func TestPatchStudyVariance(t *testing.T) {
+	s := DefaultPatchStudy()
+	if s.Variance != 0.1 || s.Name() != "white-f8-0.4-b8-v0.1" {
+		t.Errorf("default study: Variance %g, name %q", s.Variance, s.Name())
+	}
+	for _, v := range []float64{0, 1} {
+		s.Variance = v
+		if s.Name() != "white-f8-0.4-b8" {
+			t.Errorf("Variance %g: name %q", v, s.Name())
+		}
+	}
+	for _, v := range []float64{-0.1, math.NaN(), math.Inf(1)} {
+		s.Variance = v
+		if _, _, err := LoadPatches(s); err == nil {
+			t.Errorf("Variance %g: no error", v)
+		}
+	}
+}
