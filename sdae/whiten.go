@@ -14,7 +14,7 @@ import (
 	"math"
 	"math/cmplx"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/dlc-go/denoising/kit/img"
 )
 
 // WhiteningFilter is R(f) = f exp(-(f/f0)^4), the gain of [WhitenImage] at
@@ -36,11 +36,10 @@ func WhitenImage(pix []float32, h, w int, f0 float64) ([]float32, error) {
 	if !(f0 > 0) || math.IsInf(f0, 0) {
 		return nil, fmt.Errorf("sdae.WhitenImage: f0 must be > 0 and finite, got %g", f0)
 	}
-	c := make([]complex128, h*w)
-	for i, v := range pix {
-		c[i] = complex(float64(v), 0)
+	c, err := img.RealFFT2(pix, h, w)
+	if err != nil {
+		return nil, err
 	}
-	fft2(c, h, w, false)
 	for ky := 0; ky < h; ky++ {
 		fy := signedFreq(ky, h) / float64(h)
 		for kx := 0; kx < w; kx++ {
@@ -48,40 +47,11 @@ func WhitenImage(pix []float32, h, w int, f0 float64) ([]float32, error) {
 			c[ky*w+kx] *= complex(WhiteningFilter(math.Hypot(fy, fx), f0), 0)
 		}
 	}
-	fft2(c, h, w, true)
-	out := make([]float32, h*w)
-	for i, v := range c {
-		out[i] = float32(real(v) / float64(h*w))
+	y, err := img.IFFT2(c, h, w)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
-}
-
-// fft2 transforms c ([h, w] complex, row-major) in place: the unnormalised
-// forward DFT, or with inverse the unnormalised backward one (divide by h w
-// to invert).
-func fft2(c []complex128, h, w int, inverse bool) {
-	do := func(t *fourier.CmplxFFT, x []complex128) {
-		if inverse {
-			t.Sequence(x, x)
-		} else {
-			t.Coefficients(x, x)
-		}
-	}
-	row := fourier.NewCmplxFFT(w)
-	for y := 0; y < h; y++ {
-		do(row, c[y*w:(y+1)*w])
-	}
-	col := fourier.NewCmplxFFT(h)
-	buf := make([]complex128, h)
-	for x := 0; x < w; x++ {
-		for y := 0; y < h; y++ {
-			buf[y] = c[y*w+x]
-		}
-		do(col, buf)
-		for y := 0; y < h; y++ {
-			c[y*w+x] = buf[y]
-		}
-	}
+	return img.RealPart(y), nil
 }
 
 // RadialPowerSpectrum returns the mean power |DFT|^2 / (h w) of the image
@@ -94,11 +64,10 @@ func RadialPowerSpectrum(pix []float32, h, w, nb int) (power, freq []float64, er
 	if h < 2 || w < 2 || len(pix) != h*w || nb < 1 {
 		return nil, nil, errors.New("sdae.RadialPowerSpectrum: need an [h, w] image (h, w >= 2) and nb >= 1")
 	}
-	c := make([]complex128, h*w)
-	for i, v := range pix {
-		c[i] = complex(float64(v), 0)
+	c, err := img.RealFFT2(pix, h, w)
+	if err != nil {
+		return nil, nil, err
 	}
-	fft2(c, h, w, false)
 	power, freq = make([]float64, nb), make([]float64, nb)
 	count := make([]int, nb)
 	for ky := 0; ky < h; ky++ {

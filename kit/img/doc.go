@@ -1,6 +1,8 @@
 // Package img holds the image utilities of the lecture: PSNR under a stated
-// protocol, float32 tensors to and from Go images, and image grids that a
-// reader can compare at a glance.
+// protocol, float32 tensors to and from Go images, image grids that a
+// reader can compare at a glance, and the 2-D DFT ([FFT2], [IFFT2],
+// [RealFFT2]) that the MRI experiment and the whitening of natural photos
+// share.
 //
 // # Conventions
 //

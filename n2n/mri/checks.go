@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+
+	"github.com/dlc-go/denoising/kit/img"
 )
 
 // FFTShift moves the DC term of an n x n spectrum-like array x: [n, n]
@@ -130,7 +132,7 @@ func (d *Density) CheckUnbiased(x []float32, ks []int, rng *rand.Rand) (*Unbiase
 			return nil, fmt.Errorf("mri: CheckUnbiased: ks %v must be increasing", ks)
 		}
 	}
-	X, err := RealFFT2(x, n, n)
+	X, err := img.RealFFT2(x, n, n)
 	if err != nil {
 		return nil, err
 	}

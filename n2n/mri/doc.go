@@ -16,7 +16,7 @@
 //
 // # Corruption in k-space
 //
-// With X = F x the 2-D DFT of a slice ([FFT2], gonum), each frequency k is
+// With X = F x the 2-D DFT of a slice ([img.FFT2], gonum), each frequency k is
 // kept with probability
 //
 //	p(k) = min(1, c exp(-r(k)/r0)),   r = |k| / (N/2),  r0 = 0.15,

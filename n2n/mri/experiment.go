@@ -377,7 +377,7 @@ func (d *ExperimentData) Batch(target Target, step int) (*Batch, error) {
 		flip := rng.IntN(2) == 1
 		dy, dx := rng.IntN(2*c.Translate+1)-c.Translate, rng.IntN(2*c.Translate+1)-c.Translate
 		x := Augment(d.Train[i*n:(i+1)*n], s, flip, dy, dx)
-		X, err := RealFFT2(x, s, s)
+		X, err := img.RealFFT2(x, s, s)
 		if err != nil {
 			return nil, err
 		}

@@ -142,7 +142,7 @@ func TestBatchConsistency(t *testing.T) {
 		t.Error("N2N target equals the input")
 	}
 	for b := range cfg.Batch {
-		X, _ := RealFFT2(n2c.Clean[b*m:(b+1)*m], s, s)
+		X, _ := img.RealFFT2(n2c.Clean[b*m:(b+1)*m], s, s)
 		w := make([]complex128, m)
 		for i := range m {
 			meas := complex(float64(n2c.MeasRe[b*m+i]), float64(n2c.MeasIm[b*m+i]))
@@ -155,7 +155,7 @@ func TestBatchConsistency(t *testing.T) {
 				t.Fatalf("item %d frequency %d: measured %v, want %v", b, i, meas, want)
 			}
 		}
-		inv, _ := IFFT2(w, s, s)
+		inv, _ := img.IFFT2(w, s, s)
 		for i, v := range inv {
 			if math.Abs(real(v)-float64(n2c.Input[b*m+i])) > 1e-3*(1+math.Abs(real(v))) {
 				t.Fatalf("item %d pixel %d: input %v, Re IDFT(meas/p) %v", b, i, n2c.Input[b*m+i], real(v))
@@ -194,8 +194,8 @@ func TestReconstructorModelPostStep(t *testing.T) {
 	}
 	worstPost, worstRaw := 0.0, 0.0
 	for k := range cfg.Batch {
-		P, _ := RealFFT2(post[k*m:(k+1)*m], s, s)
-		R, _ := RealFFT2(raw[k*m:(k+1)*m], s, s)
+		P, _ := img.RealFFT2(post[k*m:(k+1)*m], s, s)
+		R, _ := img.RealFFT2(raw[k*m:(k+1)*m], s, s)
 		for i := range m {
 			if b.Mask[k*m+i] == 0 {
 				if cmplx.Abs(P[i]-R[i]) > 1e-3*(1+cmplx.Abs(R[i])) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dlc-go/denoising/kit/backend"
+	"github.com/dlc-go/denoising/kit/img"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -69,8 +70,8 @@ func TestDFT2MatchesFFT(t *testing.T) {
 			x[i] = complex(re[k*h*w+i], im[k*h*w+i])
 			xr[i] = complex(re[k*h*w+i], 0)
 		}
-		X, _ := FFT2(x, h, w)
-		XR, _ := FFT2(xr, h, w)
+		X, _ := img.FFT2(x, h, w)
+		XR, _ := img.FFT2(xr, h, w)
 		for i := range X {
 			wantRe[k*h*w+i], wantIm[k*h*w+i] = real(X[i]), imag(X[i])
 			wantRealRe[k*h*w+i], wantRealIm[k*h*w+i] = real(XR[i]), imag(XR[i])
@@ -140,15 +141,15 @@ func TestPutBackKnown(t *testing.T) {
 		}, toTensor(pred, f32, b, n, n), toTensor(mask, f32, b, n, n), toTensor(mRe, f32, b, n, n), toTensor(mIm, f32, b, n, n))
 		got := flat64(t, out[0])
 		for k := range b {
-			img, p64 := make([]complex128, n*n), make([]complex128, n*n)
+			im, p64 := make([]complex128, n*n), make([]complex128, n*n)
 			p32 := make([]float32, n*n)
-			for i := range img {
-				img[i] = complex(got[k*n*n+i], 0)
+			for i := range im {
+				im[i] = complex(got[k*n*n+i], 0)
 				p64[i] = complex(pred[k*n*n+i], 0)
 				p32[i] = float32(pred[k*n*n+i])
 			}
-			O, _ := FFT2(img, n, n)
-			P, _ := FFT2(p64, n, n)
+			O, _ := img.FFT2(im, n, n)
+			P, _ := img.FFT2(p64, n, n)
 			goOut, _ := RestoreKnown(p32, cs[k].Mask, cs[k].Measured, n)
 			for i, m := range cs[k].Mask {
 				want := P[i]
@@ -257,7 +258,7 @@ func TestDFT2Float32FullSize(t *testing.T) {
 		x[i] = rng.Float64()
 		xc[i] = complex(x[i], 0)
 	}
-	X, _ := FFT2(xc, n, n)
+	X, _ := img.FFT2(xc, n, n)
 	out := execNodes(t, func(in []*graph.Node) []*graph.Node {
 		re, im := DFT2(in[0], nil)
 		return []*graph.Node{re, im}

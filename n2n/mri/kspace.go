@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/dlc-go/denoising/kit/img"
 )
 
 // Defaults of the k-space sampling density.
@@ -133,14 +135,14 @@ func (d *Density) Corrupt(x []float32, rng *rand.Rand) (*Corrupted, error) {
 	if len(x) != d.N*d.N {
 		return nil, fmt.Errorf("mri: image has %d values, density is for [%d, %d]", len(x), d.N, d.N)
 	}
-	X, err := RealFFT2(x, d.N, d.N)
+	X, err := img.RealFFT2(x, d.N, d.N)
 	if err != nil {
 		return nil, err
 	}
 	return d.CorruptSpectrum(X, rng)
 }
 
-// CorruptSpectrum draws a mask and corrupts the spectrum X = FFT2(x) of a
+// CorruptSpectrum draws a mask and corrupts the spectrum X = img.FFT2(x) of a
 // real image: X: [N, N] complex128 (compute it once to draw several
 // independent corruptions of the same image, e.g. a Noise2Noise pair).
 func (d *Density) CorruptSpectrum(X []complex128, rng *rand.Rand) (*Corrupted, error) {
@@ -156,15 +158,15 @@ func (d *Density) CorruptSpectrum(X []complex128, rng *rand.Rand) (*Corrupted, e
 			weighted[i] = X[i] / complex(d.P[i], 0)
 		}
 	}
-	zf, err := IFFT2(c.Measured, n, n)
+	zf, err := img.IFFT2(c.Measured, n, n)
 	if err != nil {
 		return nil, err
 	}
-	ub, err := IFFT2(weighted, n, n)
+	ub, err := img.IFFT2(weighted, n, n)
 	if err != nil {
 		return nil, err
 	}
-	c.ZeroFilled, c.Unbiased = realPart(zf), realPart(ub)
+	c.ZeroFilled, c.Unbiased = img.RealPart(zf), img.RealPart(ub)
 	return c, nil
 }
 
@@ -190,7 +192,7 @@ func RestoreKnown(pred, mask []float32, measured []complex128, n int) ([]float32
 	if len(pred) != n*n || len(mask) != n*n || len(measured) != n*n {
 		return nil, fmt.Errorf("mri: RestoreKnown: pred %d, mask %d, measured %d values, want %d", len(pred), len(mask), len(measured), n*n)
 	}
-	Y, err := RealFFT2(pred, n, n)
+	Y, err := img.RealFFT2(pred, n, n)
 	if err != nil {
 		return nil, err
 	}
@@ -199,9 +201,9 @@ func RestoreKnown(pred, mask []float32, measured []complex128, n int) ([]float32
 			Y[i] = measured[i]
 		}
 	}
-	y, err := IFFT2(Y, n, n)
+	y, err := img.IFFT2(Y, n, n)
 	if err != nil {
 		return nil, err
 	}
-	return realPart(y), nil
+	return img.RealPart(y), nil
 }

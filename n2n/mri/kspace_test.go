@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dlc-go/denoising/kit/img"
 )
 
 // phantom returns a smooth n x n test image in [0, 1]: an ellipse with a
@@ -114,7 +116,7 @@ func TestCorruptionUnbiased(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := phantom(n)
-	X, err := RealFFT2(x, n, n)
+	X, err := img.RealFFT2(x, n, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +142,7 @@ func TestCorruptionUnbiased(t *testing.T) {
 				imgSum[i] += float64(c.Unbiased[i])
 			}
 			// The weighted spectrum is conjugate-symmetric: its inverse is real.
-			inv, _ := IFFT2(w, n, n)
+			inv, _ := img.IFFT2(w, n, n)
 			for _, v := range inv {
 				if math.Abs(imag(v)) > 1e-12*(1+math.Abs(real(v))) {
 					t.Fatalf("inverse of a corrupted spectrum has imaginary part %v", imag(v))
@@ -183,7 +185,7 @@ func TestZeroFilledPSNR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	X, err := RealFFT2(x, n, n)
+	X, err := img.RealFFT2(x, n, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,8 +232,8 @@ func TestRestoreKnown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	O, _ := RealFFT2(out, n, n)
-	P, _ := RealFFT2(pred, n, n)
+	O, _ := img.RealFFT2(out, n, n)
+	P, _ := img.RealFFT2(pred, n, n)
 	for i, m := range c.Mask {
 		want := P[i]
 		if m != 0 {
@@ -247,40 +249,5 @@ func TestRestoreKnown(t *testing.T) {
 	}
 	if _, err := d.Corrupt(pred[1:], rng); err == nil {
 		t.Error("Corrupt of a wrong-size image: no error")
-	}
-}
-
-func TestFFT2AgainstDirectDFT(t *testing.T) {
-	const h, w = 5, 6
-	rng := rand.New(rand.NewPCG(1, 1))
-	x := make([]complex128, h*w)
-	for i := range x {
-		x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
-	}
-	X, err := FFT2(x, h, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := range h {
-		for l := range w {
-			var s complex128
-			for m := range h {
-				for nn := range w {
-					s += x[m*w+nn] * cmplx.Exp(complex(0, -2*math.Pi*(float64(k*m)/h+float64(l*nn)/w)))
-				}
-			}
-			if cmplx.Abs(s-X[k*w+l]) > 1e-12 {
-				t.Fatalf("X[%d, %d] = %v, direct sum %v", k, l, X[k*w+l], s)
-			}
-		}
-	}
-	y, _ := IFFT2(X, h, w)
-	for i := range y {
-		if cmplx.Abs(y[i]-x[i]) > 1e-12 {
-			t.Fatalf("IFFT2(FFT2(x)) != x at %d", i)
-		}
-	}
-	if _, err := FFT2(x, 4, 4); err == nil {
-		t.Error("FFT2 size mismatch: no error")
 	}
 }

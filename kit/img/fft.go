@@ -1,4 +1,4 @@
-package mri
+package img
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func IFFT2(X []complex128, h, w int) ([]complex128, error) {
 
 func fft2(x []complex128, h, w int, inverse bool) ([]complex128, error) {
 	if h < 1 || w < 1 || len(x) != h*w {
-		return nil, fmt.Errorf("mri: FFT2 of %d values as [%d, %d]", len(x), h, w)
+		return nil, fmt.Errorf("img: FFT2 of %d values as [%d, %d]", len(x), h, w)
 	}
 	out := make([]complex128, len(x))
 	copy(out, x)
@@ -67,8 +67,9 @@ func RealFFT2(x []float32, h, w int) ([]complex128, error) {
 	return FFT2(c, h, w)
 }
 
-// realPart returns real(x) as float32.
-func realPart(x []complex128) []float32 {
+// RealPart returns real(x) as float32 (e.g. of [IFFT2] of a real image's
+// filtered spectrum).
+func RealPart(x []complex128) []float32 {
 	out := make([]float32, len(x))
 	for i, v := range x {
 		out[i] = float32(real(v))
