@@ -373,11 +373,12 @@ func (c ExperimentConfig) UNet() UNetConfig { return UNetConfig{In: 1, Out: 1, W
 // String summarises the settings in one line.
 func (c ExperimentConfig) String() string {
 	e, d, a, b := c.UNet().Channels()
-	s := fmt.Sprintf("train: %s, test: %s; gray photos /%d; %d steps of %d crops %dx%d; U-Net width %g (%d/%d/%d/%d channels, %d parameters)",
-		c.TrainNoiseLabel(), c.NoiseLabel(), c.Factor, c.Steps, c.Batch, c.Crop, c.Crop, c.widthOrOne(), e, d, a, b, c.UNet().Params())
+	crops := "crops"
 	if c.Augment {
-		s = strings.Replace(s, " crops ", " flipped/transposed crops ", 1)
+		crops = "flipped/transposed crops"
 	}
+	s := fmt.Sprintf("train: %s, test: %s; gray photos /%d; %d steps of %d %s %dx%d; U-Net width %g (%d/%d/%d/%d channels, %d parameters)",
+		c.TrainNoiseLabel(), c.NoiseLabel(), c.Factor, c.Steps, c.Batch, crops, c.Crop, c.Crop, c.widthOrOne(), e, d, a, b, c.UNet().Params())
 	if c.Residual {
 		s += " + input (residual)"
 	}
@@ -444,12 +445,7 @@ func LoadExperimentData(cfg ExperimentConfig) (*ExperimentData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := NewExperimentData(cfg, tr, te)
-	if err != nil {
-		return nil, err
-	}
-	d.dataID = "" // kit/data's split at cfg.Factor: the config names it
-	return d, nil
+	return newExperimentData(cfg, tr, te, false) // kit/data's split at cfg.Factor: the config names it
 }
 
 // fingerprint is [train.Fingerprint] of the images' names, sizes and
@@ -482,6 +478,12 @@ const (
 // (data.Patches, seeded) with their fixed noise draw, and the baseline's
 // tuning crops.
 func NewExperimentData(cfg ExperimentConfig, trainImages, testImages []*data.Image) (*ExperimentData, error) {
+	return newExperimentData(cfg, trainImages, testImages, true)
+}
+
+// newExperimentData is [NewExperimentData]; with callerData the images
+// are fingerprinted into the cache key (see [ExperimentData.CacheKey]).
+func newExperimentData(cfg ExperimentConfig, trainImages, testImages []*data.Image, callerData bool) (*ExperimentData, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -501,8 +503,10 @@ func NewExperimentData(cfg ExperimentConfig, trainImages, testImages []*data.Ima
 			}
 		}
 	}
-	d := &ExperimentData{Config: cfg, Train: trainImages, noise: noise, trainNoise: trainNoise,
-		dataID: fingerprint(trainImages, testImages)}
+	d := &ExperimentData{Config: cfg, Train: trainImages, noise: noise, trainNoise: trainNoise}
+	if callerData {
+		d.dataID = fingerprint(trainImages, testImages)
+	}
 	evalSet, err := data.Patches("n2n-eval", testImages, cfg.EvalN, cfg.EvalSide, uint64(cfg.Seed)+streamEval)
 	if err != nil {
 		return nil, err
@@ -559,13 +563,11 @@ func (d *ExperimentData) Batch(target Target, step int) (Pair, error) {
 	for k := range c.Batch {
 		im := d.Train[rng.IntN(len(d.Train))]
 		y0, x0 := rng.IntN(im.H-s+1), rng.IntN(im.W-s+1)
+		t := 0 // the identity
 		if c.Augment {
-			data.CutDihedral(p.Clean[k*s*s:(k+1)*s*s], im, y0, x0, s, rng.IntN(8))
-			continue
+			t = rng.IntN(8)
 		}
-		for dy := range s {
-			copy(p.Clean[(k*s+dy)*s:(k*s+dy+1)*s], im.Pix[(y0+dy)*im.W+x0:])
-		}
+		data.CutDihedral(p.Clean[k*s*s:(k+1)*s*s], im, y0, x0, s, t)
 	}
 	if _, err := ApplyBatch(d.trainNoise, p.Input, p.Clean, c.Batch, s, s, 1, rng); err != nil {
 		return Pair{}, err

@@ -258,12 +258,7 @@ func LoadExperimentData(cfg ExperimentConfig) (*ExperimentData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := NewExperimentData(cfg, tr, te, split.Train, split.Test)
-	if err != nil {
-		return nil, err
-	}
-	d.dataID = "" // ch2 with the default split: the config names it
-	return d, nil
+	return newExperimentData(cfg, tr, te, split.Train, split.Test, false) // ch2, default split: the config names it
 }
 
 // NewExperimentData builds the experiment's data from clean training and
@@ -271,6 +266,12 @@ func LoadExperimentData(cfg ExperimentConfig) (*ExperimentData, error) {
 // float32 (trainZ and testZ label them), and draws the fixed corruption of
 // every test slice.
 func NewExperimentData(cfg ExperimentConfig, trainSlices, testSlices []float32, trainZ, testZ []int) (*ExperimentData, error) {
+	return newExperimentData(cfg, trainSlices, testSlices, trainZ, testZ, true)
+}
+
+// newExperimentData is [NewExperimentData]; with callerData the slices are
+// fingerprinted into the cache key (see [ExperimentData.CacheKey]).
+func newExperimentData(cfg ExperimentConfig, trainSlices, testSlices []float32, trainZ, testZ []int, callerData bool) (*ExperimentData, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -286,8 +287,10 @@ func NewExperimentData(cfg ExperimentConfig, trainSlices, testSlices []float32, 
 	if err != nil {
 		return nil, err
 	}
-	d := &ExperimentData{Config: cfg, Density: dens, TrainZ: trainZ, TestZ: testZ, Train: trainSlices, Test: testSlices,
-		dataID: train.Fingerprint(fmt.Sprintf("train z %v, test z %v", trainZ, testZ), trainSlices, testSlices)}
+	d := &ExperimentData{Config: cfg, Density: dens, TrainZ: trainZ, TestZ: testZ, Train: trainSlices, Test: testSlices}
+	if callerData {
+		d.dataID = train.Fingerprint(fmt.Sprintf("train z %v, test z %v", trainZ, testZ), trainSlices, testSlices)
+	}
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), streamTest))
 	for i := range testZ {
 		c, err := dens.Corrupt(testSlices[i*n:(i+1)*n], rng)
