@@ -547,11 +547,7 @@ func TrainDAE(cfg DAEConfig, x []float32, d int) (*DAEResult, error) {
 		Progress: cfg.Progress,
 	}
 	if cfg.CosineDecay {
-		lr := cfg.LearningRate
-		if lr == 0 {
-			lr = 1e-3
-		}
-		tc.Model = train.WithCosineDecay(tc.Model, lr, cfg.Steps)
+		tc.Model = train.WithCosineDecay(tc.Model, cfg.LearningRate, cfg.Steps)
 	}
 	if cfg.SGD {
 		tc.Optimizer = optimizer.StochasticGradientDescent().WithDecay(false).WithLearningRate(cfg.LearningRate).Done()

@@ -227,11 +227,7 @@ func (cfg StackConfig) Classifier() train.ModelFn {
 	if !cfg.FinetuneCosine {
 		return fn
 	}
-	lr := cfg.FinetuneLR
-	if lr == 0 {
-		lr = train.DefaultLearningRate
-	}
-	return train.WithCosineDecay(fn, lr, cfg.FinetuneSteps)
+	return train.WithCosineDecay(fn, cfg.FinetuneLR, cfg.FinetuneSteps)
 }
 
 // NewFineTuneStore returns a store holding the pretrained encoder weights
