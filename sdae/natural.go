@@ -108,30 +108,45 @@ func whitenPhotos(ims []*data.Image, s PatchStudy) ([]*data.Image, error) {
 		if err != nil {
 			return nil, fmt.Errorf("photo %s: %w", im.Name, err)
 		}
-		b := s.Border
-		h2, w2 := im.H-2*b, im.W-2*b
-		if h2 < PatchSide || w2 < PatchSide {
+		if h2, w2 := im.H-2*s.Border, im.W-2*s.Border; h2 < PatchSide || w2 < PatchSide {
 			return nil, fmt.Errorf("sdae.WhitenedPhotos: photo %s is %dx%d after cropping, smaller than a patch", im.Name, w2, h2)
 		}
-		c := make([]float32, h2*w2)
-		v := 0.0
-		for y := 0; y < h2; y++ {
-			row := c[y*w2 : (y+1)*w2]
-			copy(row, w[(y+b)*im.W+b:])
-			for _, e := range row {
-				v += float64(e) * float64(e)
-			}
-		}
-		if v == 0 {
+		c := cropBorder(&data.Image{Name: im.Name, H: im.H, W: im.W, C: 1, Pix: w}, s.Border)
+		if _, ok := scaleToMeanSquare(c.Pix, 1); !ok {
 			return nil, fmt.Errorf("sdae.WhitenedPhotos: photo %s is constant", im.Name)
 		}
-		sc := float32(1 / math.Sqrt(v/float64(len(c))))
-		for k := range c {
-			c[k] *= sc
-		}
-		out[i] = &data.Image{Name: im.Name, H: h2, W: w2, C: 1, Pix: c}
+		out[i] = c
 	}
 	return out, nil
+}
+
+// cropBorder returns the gray image im ([H, W, 1]) without b pixels on
+// every side: [H-2b, W-2b, 1], a copy.
+func cropBorder(im *data.Image, b int) *data.Image {
+	h2, w2 := im.H-2*b, im.W-2*b
+	c := make([]float32, h2*w2)
+	for y := range h2 {
+		copy(c[y*w2:(y+1)*w2], im.Pix[(y+b)*im.W+b:])
+	}
+	return &data.Image{Name: im.Name, H: h2, W: w2, C: 1, Pix: c}
+}
+
+// scaleToMeanSquare multiplies x in place by the factor that makes its
+// mean square target, and returns the factor; ok is false (x unchanged)
+// when x is all zero.
+func scaleToMeanSquare(x []float32, target float64) (factor float64, ok bool) {
+	v := 0.0
+	for _, e := range x {
+		v += float64(e) * float64(e)
+	}
+	if v == 0 {
+		return 0, false
+	}
+	factor = math.Sqrt(target / (v / float64(len(x))))
+	for i := range x {
+		x[i] *= float32(factor)
+	}
+	return factor, true
 }
 
 // LoadPatches cuts s.N seeded 12x12 patches from the gray training photos
@@ -174,12 +189,7 @@ func LoadPatches(s PatchStudy) (ps *PatchSet, raw []float32, err error) {
 		// The raw patches at the same positions (the uncropped photo's
 		// pixel (y+Border, x+Border)), for display.
 		for i, im := range orig {
-			b := s.Border
-			c := make([]float32, ims[i].H*ims[i].W)
-			for y := 0; y < ims[i].H; y++ {
-				copy(c[y*ims[i].W:(y+1)*ims[i].W], im.Pix[(y+b)*im.W+b:])
-			}
-			orig[i] = &data.Image{Name: im.Name, H: ims[i].H, W: ims[i].W, C: 1, Pix: c}
+			orig[i] = cropBorder(im, s.Border)
 		}
 		rset, err := data.Patches("raw", orig, s.N, PatchSide, s.Seed)
 		if err != nil {
@@ -196,22 +206,15 @@ func LoadPatches(s PatchStudy) (ps *PatchSet, raw []float32, err error) {
 		}
 		raw = set.Images
 	}
-	v := 0.0
-	for _, x := range ps.X {
-		v += float64(x) * float64(x)
-	}
-	if v == 0 {
-		return nil, nil, errors.New("sdae.LoadPatches: all patches are zero")
-	}
 	target := s.Variance
 	if target == 0 {
 		target = 1
 	}
-	sc := math.Sqrt(target / (v / float64(len(ps.X))))
-	ps.Scale *= sc
-	for i := range ps.X {
-		ps.X[i] *= float32(sc)
+	sc, ok := scaleToMeanSquare(ps.X, target)
+	if !ok {
+		return nil, nil, errors.New("sdae.LoadPatches: all patches are zero")
 	}
+	ps.Scale *= sc
 	ps.Name = s.Name()
 	return ps, raw, nil
 }
