@@ -174,12 +174,3 @@ func symDecorrelate(w *mat.Dense) error {
 	w.Copy(&out)
 	return nil
 }
-
-// Float32 returns m as float32 (e.g. ICA.Filters for [AnalyzeFilters]).
-func Float32(m []float64) []float32 {
-	out := make([]float32, len(m))
-	for i, v := range m {
-		out[i] = float32(v)
-	}
-	return out
-}
