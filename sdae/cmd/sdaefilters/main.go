@@ -20,6 +20,9 @@ func main() {
 	l2 := flag.Float64("l2", 1e-3, "weight decay of model (a)")
 	fits := flag.Int("fits", 100, "filters measured per model")
 	flag.Parse()
+	if *fits < 1 || *fits > 200 {
+		log.Fatalf("-fits must be in [1, 200] (the models have 200 filters), got %d", *fits)
+	}
 	t0 := time.Now()
 	s := sdae.DefaultPatchStudy()
 	s.N = *n
