@@ -157,6 +157,12 @@ const (
 	OpTypeFusedQuantizedDense
 	OpTypeQuantizedEmbeddingLookup
 
+	// OpTypeFusedElementwise is created by the Go backend's compile-time
+	// elementwise fusion pass (denoising fork): a tree of float32 unary and
+	// binary elementwise ops evaluated in one pass over memory. It is never
+	// created by users.
+	OpTypeFusedElementwise
+
 	// OpTypeLast should always be kept the last, it is used as a counter/marker for OpType.
 	OpTypeLast
 )

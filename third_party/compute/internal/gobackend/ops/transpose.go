@@ -53,7 +53,25 @@ func init() {
 func execTranspose(backend *gobackend.Backend, node *gobackend.Node, inputs []*gobackend.Buffer, inputsOwned []bool) (*gobackend.Buffer, error) {
 	operand := inputs[0]
 	permutations := node.Data.([]int)
-	_ = inputsOwned // We don't reuse the inputs.
+
+	// An identity permutation (seen after reshapes in gradients) is a copy,
+	// or nothing at all when the input is ours to keep (denoising fork).
+	identity := true
+	for i, p := range permutations {
+		identity = identity && i == p
+	}
+	if identity && operand.RawShape.Equal(node.Shape) {
+		if inputsOwned[0] {
+			inputs[0] = nil // consumed: reused as the output
+			return operand, nil
+		}
+		output, err := backend.GetBuffer(node.Shape)
+		if err != nil {
+			return nil, err
+		}
+		gobackend.CopyFlat(output.Flat, operand.Flat)
+		return output, nil
+	}
 
 	// We can't write to the same buffer we read from because it's not done with swaps.
 	output, err := backend.GetBuffer(node.Shape)

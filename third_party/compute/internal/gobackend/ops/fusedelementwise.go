@@ -1,0 +1,524 @@
+// Copyright 2026 The denoising authors. SPDX-License-Identifier: Apache-2.0
+
+package ops
+
+// Elementwise fusion (denoising fork).
+//
+// The Go backend executes a graph one node at a time, and every elementwise
+// node is one pass over memory: the Adam update of a 784x1000 weight matrix
+// is about 14 such passes (moments, debiasing, square root, division, ...),
+// each reading one or two 3 MB tensors and writing a third. On a
+// memory-bound CPU that, not the arithmetic, is the cost.
+//
+// FuseElementwise is a compile-time graph transformation that finds trees of
+// float32 elementwise nodes whose interior results have exactly one consumer
+// and rewrites the tree's root into one OpTypeFusedElementwise node. The
+// executor evaluates the tree chunk by chunk (chunkSize elements, so the
+// intermediate values stay in the L1 cache), splits the chunks over the
+// CPU cores, and writes only the root's result (in place over a donated
+// input when one is available). Every instruction computes exactly what the
+// unfused executor computes (same float32/float64 formulas), so fused and
+// unfused graphs give bit-identical results: the tests check this.
+
+import (
+	"math"
+	"os"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/internal/gobackend"
+	"github.com/pkg/errors"
+)
+
+// DisableElementwiseFusion turns the fusion pass off (for comparisons and
+// benchmarks). It is also set when the environment variable
+// GOBACKEND_NO_FUSION is non-empty at start-up.
+var DisableElementwiseFusion = os.Getenv("GOBACKEND_NO_FUSION") != ""
+
+func init() {
+	// Priority below ImplicitBroadcastFusion (100): runs after it, so
+	// broadcasts of scalars already feed the binary ops directly.
+	gobackend.RegisterTransformation(10, &FuseElementwise{})
+	gobackend.SetNodeExecutor(compute.OpTypeFusedElementwise, gobackend.PriorityGeneric, execFusedElementwise)
+}
+
+// fusedUnary and fusedBinary list the ops the fused executor implements.
+var (
+	fusedUnary = map[compute.OpType]bool{
+		compute.OpTypeNeg: true, compute.OpTypeAbs: true, compute.OpTypeSign: true,
+		compute.OpTypeSqrt: true, compute.OpTypeRsqrt: true, compute.OpTypeExp: true,
+		compute.OpTypeExpm1: true, compute.OpTypeLog: true, compute.OpTypeLog1p: true,
+		compute.OpTypeLogistic: true, compute.OpTypeTanh: true,
+	}
+	fusedBinary = map[compute.OpType]bool{
+		compute.OpTypeAdd: true, compute.OpTypeSub: true, compute.OpTypeMul: true,
+		compute.OpTypeDiv: true, compute.OpTypeMax: true, compute.OpTypeMin: true,
+		compute.OpTypePow: true,
+	}
+)
+
+// fusedOperand refers to an instruction's result (Reg >= 0) or to one of
+// the node's inputs (Input >= 0, Reg == -1).
+type fusedOperand struct {
+	Reg, Input int
+}
+
+// fusedInstr is one elementwise op of a fused tree. A BroadcastInDim of a
+// single value is kept as an instruction with one operand.
+type fusedInstr struct {
+	Op   compute.OpType
+	Args []fusedOperand
+}
+
+// FusedElementwiseData is the Data of an OpTypeFusedElementwise node: the
+// instructions in evaluation order (the last one is the result) and, per
+// node input, whether it is a single value broadcast to every element.
+type FusedElementwiseData struct {
+	Instrs      []fusedInstr
+	InputScalar []bool
+}
+
+// FuseElementwise is the graph transformation described in the file comment.
+type FuseElementwise struct{}
+
+// Name implements gobackend.GraphTransformation.
+func (p *FuseElementwise) Name() string { return "FuseElementwise" }
+
+// fusable reports whether n can be an instruction of a fused tree.
+func fusable(n *gobackend.Node) bool {
+	if n.Shape.DType != dtypes.Float32 || n.Shape.IsDynamic() || n.Shape.Size() <= 1 ||
+		len(n.CapturedInputs) > 0 || n.IsMultiOutputs() || n.IsNodeSelectOutput {
+		return false
+	}
+	switch {
+	case fusedUnary[n.OpType]:
+		if len(n.Inputs) != 1 {
+			return false
+		}
+	case fusedBinary[n.OpType]:
+		if len(n.Inputs) != 2 {
+			return false
+		}
+	case n.OpType == compute.OpTypeBroadcastInDim:
+		// Only a single value broadcast to the whole shape.
+		return len(n.Inputs) == 1 && n.Inputs[0].Shape.DType == dtypes.Float32 &&
+			!n.Inputs[0].Shape.IsDynamic() && n.Inputs[0].Shape.Size() == 1
+	default:
+		return false
+	}
+	for _, in := range n.Inputs {
+		if in.Shape.DType != dtypes.Float32 || in.Shape.IsDynamic() {
+			return false
+		}
+		if in.Shape.Size() != 1 && !in.Shape.Equal(n.Shape) {
+			return false // a broadcast along some axes: not an elementwise map
+		}
+	}
+	return true
+}
+
+// Apply implements gobackend.GraphTransformation. It rewrites each fused
+// tree's root node in place (same index, same consumers, same position in
+// the function's outputs), so the DAG order is unchanged.
+func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
+	if DisableElementwiseFusion {
+		return false, nil
+	}
+	// Count the uses of every node over all functions: inputs, closure
+	// captures and function outputs.
+	uses := make(map[*gobackend.Node]int)
+	for _, f := range b.Functions {
+		for _, n := range f.Nodes {
+			for _, in := range n.Inputs {
+				uses[in]++
+			}
+			for _, captured := range n.CapturedInputs {
+				for _, in := range captured {
+					uses[in]++
+				}
+			}
+		}
+		for _, out := range f.Outputs {
+			uses[out] += 2 // an output is never absorbed into a consumer
+		}
+	}
+	for _, f := range b.Functions {
+		absorbed := make(map[*gobackend.Node]bool)
+		for i := len(f.Nodes) - 1; i >= 0; i-- {
+			root := f.Nodes[i]
+			if absorbed[root] || uses[root] == 0 || !fusable(root) ||
+				root.OpType == compute.OpTypeBroadcastInDim {
+				continue
+			}
+			// Grow the tree: absorb fusable inputs used only here.
+			members := map[*gobackend.Node]bool{root: true}
+			stack := []*gobackend.Node{root}
+			for len(stack) > 0 {
+				n := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				for _, in := range n.Inputs {
+					if members[in] || absorbed[in] || in.Function != f || uses[in] != 1 || !fusable(in) {
+						continue
+					}
+					members[in] = true
+					stack = append(stack, in)
+				}
+			}
+			if len(members) < 2 {
+				continue
+			}
+			data := &FusedElementwiseData{}
+			var inputs []*gobackend.Node
+			inputIdx := make(map[*gobackend.Node]int)
+			var emit func(n *gobackend.Node) int
+			emit = func(n *gobackend.Node) int {
+				instr := fusedInstr{Op: n.OpType}
+				for _, in := range n.Inputs {
+					if members[in] {
+						instr.Args = append(instr.Args, fusedOperand{Reg: emit(in), Input: -1})
+						continue
+					}
+					idx, ok := inputIdx[in]
+					if !ok {
+						idx = len(inputs)
+						inputIdx[in] = idx
+						inputs = append(inputs, in)
+						data.InputScalar = append(data.InputScalar, in.Shape.Size() == 1)
+					}
+					instr.Args = append(instr.Args, fusedOperand{Reg: -1, Input: idx})
+				}
+				data.Instrs = append(data.Instrs, instr)
+				return len(data.Instrs) - 1
+			}
+			emit(root)
+			for n := range members {
+				if n != root {
+					absorbed[n] = true
+				}
+			}
+			root.OpType = compute.OpTypeFusedElementwise
+			root.Inputs = inputs
+			root.Data = data
+		}
+	}
+	return false, nil
+}
+
+// fusedChunk is the number of elements evaluated per instruction at a time:
+// 16 registers of 512 float32 take 32 KiB.
+const fusedChunk = 512
+
+// fusedParallelMin is the size below which the fused loop runs on one core.
+const fusedParallelMin = 1 << 15
+
+var fusedRegsPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// execFusedElementwise evaluates an OpTypeFusedElementwise node.
+func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inputs []*gobackend.Buffer,
+	inputsOwned []bool) (*gobackend.Buffer, error) {
+	data, ok := node.Data.(*FusedElementwiseData)
+	if !ok || len(data.Instrs) == 0 || len(data.InputScalar) != len(inputs) {
+		return nil, errors.Errorf("FusedElementwise: malformed node data %T", node.Data)
+	}
+	size := node.Shape.Size()
+	flats := make([][]float32, len(inputs))
+	scalars := make([]float32, len(inputs))
+	for i, buf := range inputs {
+		f, ok := buf.Flat.([]float32)
+		if !ok {
+			return nil, errors.Errorf("FusedElementwise: input %d is %T, want []float32", i, buf.Flat)
+		}
+		if data.InputScalar[i] {
+			if len(f) < 1 {
+				return nil, errors.Errorf("FusedElementwise: scalar input %d is empty", i)
+			}
+			scalars[i] = f[0]
+		} else {
+			if len(f) < size {
+				return nil, errors.Errorf("FusedElementwise: input %d has %d elements, want %d", i, len(f), size)
+			}
+			flats[i] = f[:size]
+		}
+	}
+	// The result goes over a donated full-size input when there is one.
+	var output *gobackend.Buffer
+	for i, buf := range inputs {
+		if inputsOwned[i] && !data.InputScalar[i] && buf.RawShape.Equal(node.Shape) {
+			output = buf
+			inputs[i] = nil // consumed: the executor's contract for in-place results
+			break
+		}
+	}
+	if output == nil {
+		var err error
+		if output, err = backend.GetBuffer(node.Shape); err != nil {
+			return nil, err
+		}
+	}
+	out := output.Flat.([]float32)[:size]
+	numChunks := (size + fusedChunk - 1) / fusedChunk
+	work := func(c0, c1 int) {
+		regsPtr := fusedRegsPool.Get().(*[]float32)
+		need := len(data.Instrs) * fusedChunk
+		if cap(*regsPtr) < need {
+			*regsPtr = make([]float32, need)
+		}
+		regs := (*regsPtr)[:need]
+		for c := c0; c < c1; c++ {
+			lo := c * fusedChunk
+			hi := min(lo+fusedChunk, size)
+			runFusedChunk(data, flats, scalars, regs, out, lo, hi)
+		}
+		fusedRegsPool.Put(regsPtr)
+	}
+	if size < fusedParallelMin {
+		work(0, numChunks)
+	} else {
+		parallelFor(numChunks, math.MaxInt, work)
+	}
+	return output, nil
+}
+
+// runFusedChunk evaluates the instructions over elements [lo, hi).
+func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []float32, regs, out []float32, lo, hi int) {
+	m := hi - lo
+	last := len(data.Instrs) - 1
+	// operand returns a vector (nil for a single value) and the value.
+	operand := func(a fusedOperand) ([]float32, float32) {
+		if a.Reg >= 0 {
+			return regs[a.Reg*fusedChunk : a.Reg*fusedChunk+m], 0
+		}
+		if flats[a.Input] == nil {
+			return nil, scalars[a.Input]
+		}
+		return flats[a.Input][lo:hi], 0
+	}
+	for k, instr := range data.Instrs {
+		var dst []float32
+		if k == last {
+			dst = out[lo:hi]
+		} else {
+			dst = regs[k*fusedChunk : k*fusedChunk+m]
+		}
+		x, xs := operand(instr.Args[0])
+		if len(instr.Args) == 1 {
+			if x == nil { // BroadcastInDim of a single value (or a unary op of one)
+				v := xs
+				if instr.Op != compute.OpTypeBroadcastInDim {
+					tmp := [1]float32{xs}
+					unaryKernel(instr.Op, tmp[:], tmp[:])
+					v = tmp[0]
+				}
+				for i := range dst {
+					dst[i] = v
+				}
+				continue
+			}
+			unaryKernel(instr.Op, x, dst)
+			continue
+		}
+		y, ys := operand(instr.Args[1])
+		binaryKernel(instr.Op, x, xs, y, ys, dst)
+	}
+}
+
+// unaryKernel computes dst = op(x) with the formulas of the unfused executors.
+func unaryKernel(op compute.OpType, x, dst []float32) {
+	if !unaryKernelSIMD(op, x, dst) {
+		unaryKernelScalar(op, x, dst)
+	}
+}
+
+// unaryKernelScalar is unaryKernel one element at a time.
+func unaryKernelScalar(op compute.OpType, x, dst []float32) {
+	dst = dst[:len(x)]
+	switch op {
+	case compute.OpTypeNeg:
+		for i, v := range x {
+			dst[i] = -v
+		}
+	case compute.OpTypeAbs:
+		for i, v := range x {
+			if v < 0 {
+				dst[i] = -v
+			} else {
+				dst[i] = v
+			}
+		}
+	case compute.OpTypeSign:
+		for i, v := range x {
+			switch {
+			case v < 0:
+				dst[i] = -1
+			case v > 0:
+				dst[i] = 1
+			default:
+				dst[i] = 0
+			}
+		}
+	case compute.OpTypeSqrt:
+		for i, v := range x {
+			dst[i] = float32(math.Sqrt(float64(v)))
+		}
+	case compute.OpTypeRsqrt:
+		for i, v := range x {
+			dst[i] = float32(1.0 / math.Sqrt(float64(v)))
+		}
+	case compute.OpTypeExp:
+		for i, v := range x {
+			dst[i] = float32(math.Exp(float64(v)))
+		}
+	case compute.OpTypeExpm1:
+		for i, v := range x {
+			dst[i] = float32(math.Expm1(float64(v)))
+		}
+	case compute.OpTypeLog:
+		for i, v := range x {
+			dst[i] = float32(math.Log(float64(v)))
+		}
+	case compute.OpTypeLog1p:
+		for i, v := range x {
+			dst[i] = float32(math.Log1p(float64(v)))
+		}
+	case compute.OpTypeLogistic:
+		for i, v := range x {
+			if v >= 0 {
+				dst[i] = float32(1.0 / (1.0 + math.Exp(-float64(v))))
+			} else {
+				e := math.Exp(float64(v))
+				dst[i] = float32(e / (1.0 + e))
+			}
+		}
+	case compute.OpTypeTanh:
+		for i, v := range x {
+			dst[i] = float32(math.Tanh(float64(v)))
+		}
+	default:
+		panic(errors.Errorf("FusedElementwise: unary op %s not implemented", op))
+	}
+}
+
+// binaryKernel computes dst = op(x, y); a nil x or y stands for the single
+// value xs or ys.
+func binaryKernel(op compute.OpType, x []float32, xs float32, y []float32, ys float32, dst []float32) {
+	if (x != nil || y != nil) && binaryKernelSIMD(op, x, xs, y, ys, dst) {
+		return
+	}
+	binaryKernelScalar(op, x, xs, y, ys, dst)
+}
+
+// binaryKernelScalar is binaryKernel one element at a time.
+func binaryKernelScalar(op compute.OpType, x []float32, xs float32, y []float32, ys float32, dst []float32) {
+	switch {
+	case x != nil && y != nil:
+		dst = dst[:len(x)]
+		y = y[:len(x)]
+		switch op {
+		case compute.OpTypeAdd:
+			for i, v := range x {
+				dst[i] = v + y[i]
+			}
+		case compute.OpTypeSub:
+			for i, v := range x {
+				dst[i] = v - y[i]
+			}
+		case compute.OpTypeMul:
+			for i, v := range x {
+				dst[i] = v * y[i]
+			}
+		case compute.OpTypeDiv:
+			for i, v := range x {
+				dst[i] = v / y[i]
+			}
+		case compute.OpTypeMax:
+			for i, v := range x {
+				dst[i] = max(v, y[i])
+			}
+		case compute.OpTypeMin:
+			for i, v := range x {
+				dst[i] = min(v, y[i])
+			}
+		case compute.OpTypePow:
+			for i, v := range x {
+				dst[i] = float32(math.Pow(float64(v), float64(y[i])))
+			}
+		default:
+			panic(errors.Errorf("FusedElementwise: binary op %s not implemented", op))
+		}
+	case x != nil: // y is one value
+		dst = dst[:len(x)]
+		switch op {
+		case compute.OpTypeAdd:
+			for i, v := range x {
+				dst[i] = v + ys
+			}
+		case compute.OpTypeSub:
+			for i, v := range x {
+				dst[i] = v - ys
+			}
+		case compute.OpTypeMul:
+			for i, v := range x {
+				dst[i] = v * ys
+			}
+		case compute.OpTypeDiv:
+			for i, v := range x {
+				dst[i] = v / ys
+			}
+		case compute.OpTypeMax:
+			for i, v := range x {
+				dst[i] = max(v, ys)
+			}
+		case compute.OpTypeMin:
+			for i, v := range x {
+				dst[i] = min(v, ys)
+			}
+		case compute.OpTypePow:
+			for i, v := range x {
+				dst[i] = float32(math.Pow(float64(v), float64(ys)))
+			}
+		default:
+			panic(errors.Errorf("FusedElementwise: binary op %s not implemented", op))
+		}
+	case y != nil: // x is one value
+		dst = dst[:len(y)]
+		switch op {
+		case compute.OpTypeAdd:
+			for i, v := range y {
+				dst[i] = xs + v
+			}
+		case compute.OpTypeSub:
+			for i, v := range y {
+				dst[i] = xs - v
+			}
+		case compute.OpTypeMul:
+			for i, v := range y {
+				dst[i] = xs * v
+			}
+		case compute.OpTypeDiv:
+			for i, v := range y {
+				dst[i] = xs / v
+			}
+		case compute.OpTypeMax:
+			for i, v := range y {
+				dst[i] = max(xs, v)
+			}
+		case compute.OpTypeMin:
+			for i, v := range y {
+				dst[i] = min(xs, v)
+			}
+		case compute.OpTypePow:
+			for i, v := range y {
+				dst[i] = float32(math.Pow(float64(xs), float64(v)))
+			}
+		default:
+			panic(errors.Errorf("FusedElementwise: binary op %s not implemented", op))
+		}
+	default: // both single values: fill
+		var tmp [1]float32
+		binaryKernelScalar(op, []float32{xs}, 0, []float32{ys}, 0, tmp[:])
+		for i := range dst {
+			dst[i] = tmp[0]
+		}
+	}
+}

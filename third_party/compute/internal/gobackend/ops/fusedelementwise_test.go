@@ -1,0 +1,165 @@
+package ops_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/internal/gobackend"
+	"github.com/gomlx/compute/internal/gobackend/ops"
+	"github.com/gomlx/compute/shapes"
+)
+
+// fusionCase builds a graph from parameters (full tensors of `shape` and
+// scalars) and returns its outputs.
+type fusionCase struct {
+	name    string
+	full    int // number of full-shape parameters
+	scalars int // number of scalar parameters
+	build   func(t *testing.T, fn compute.Function, full, scalars []compute.Value) []compute.Value
+}
+
+// mv unwraps a builder call; an error is a bug in the test's graph.
+func mv(v compute.Value, err error) compute.Value {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// runFusionCase compiles and runs c once; it returns the outputs' flat data
+// and the number of FusedElementwise nodes the compiled graph holds.
+func runFusionCase(t *testing.T, c fusionCase, shape shapes.Shape, fullData [][]float32, scalarData []float32) ([][]float32, int) {
+	t.Helper()
+	builder := backend.Builder("fusion_" + c.name)
+	fn := builder.Main()
+	var full, scalars []compute.Value
+	for i := range c.full {
+		full = append(full, mv(fn.Parameter("x"+string(rune('a'+i)), shape, nil)))
+	}
+	for i := range c.scalars {
+		scalars = append(scalars, mv(fn.Parameter("s"+string(rune('a'+i)), shapes.Make(dtypes.Float32), nil)))
+	}
+	outs := c.build(t, fn, full, scalars)
+	if err := fn.Return(outs, nil); err != nil {
+		t.Fatalf("%+v", err)
+	}
+	exec, err := builder.Compile()
+	if err != nil {
+		t.Fatalf("%+v", err)
+	}
+	defer exec.Finalize()
+	fused := 0
+	for _, n := range builder.(*gobackend.Builder).MainFn.Nodes {
+		if n.OpType == compute.OpTypeFusedElementwise {
+			fused++
+		}
+	}
+	var inputs []compute.Buffer
+	var donate []bool
+	for _, d := range fullData {
+		inputs = append(inputs, makeBuffer(t, shape, append([]float32(nil), d...)))
+		donate = append(donate, true) // let the fused op write in place
+	}
+	for _, s := range scalarData {
+		inputs = append(inputs, makeBuffer(t, shapes.Make(dtypes.Float32), []float32{s}))
+		donate = append(donate, false)
+	}
+	results, err := exec.Execute(inputs, donate, 0)
+	if err != nil {
+		t.Fatalf("%+v", err)
+	}
+	var flats [][]float32
+	for _, r := range results {
+		flats = append(flats, append([]float32(nil), r.(*gobackend.Buffer).Flat.([]float32)...))
+		_ = r.Finalize()
+	}
+	return flats, fused
+}
+
+// TestFuseElementwise checks that the fused graph gives bit-identical
+// results to the unfused one (same formulas, float32 rounding included),
+// and that the pass fused what it should, on an Adam update, a chain of
+// every unary op and the sigmoid cross-entropy of a DAE, at sizes below and
+// above the parallel threshold and not a multiple of the chunk.
+func TestFuseElementwise(t *testing.T) {
+	f32 := func(x float64) float32 { return float32(x) }
+	cases := []struct {
+		c         fusionCase
+		wantFused int
+	}{
+		{fusionCase{"adam", 3, 4, func(t *testing.T, fn compute.Function, x, s []compute.Value) []compute.Value {
+			// x: grad, m, v; s: beta1, 1-beta1, lr*debias1, debias2.
+			g, m, v := x[0], x[1], x[2]
+			m1 := mv(fn.Add(mv(fn.Mul(s[0], m)), mv(fn.Mul(s[1], g))))
+			g2 := mv(fn.Mul(g, g))
+			v1 := mv(fn.Add(mv(fn.Mul(s[0], v)), mv(fn.Mul(s[1], g2))))
+			den := mv(fn.Add(mv(fn.Sqrt(mv(fn.Mul(v1, s[3])))), s[1]))
+			step := mv(fn.Div(mv(fn.Mul(s[2], m1)), den))
+			w := mv(fn.Sub(m, step))
+			return []compute.Value{m1, v1, w}
+		}}, 3}, // m1 and v1 are outputs: three trees
+		{fusionCase{"unary", 1, 1, func(t *testing.T, fn compute.Function, x, s []compute.Value) []compute.Value {
+			y := x[0]
+			y = mv(fn.Tanh(y))
+			y = mv(fn.Logistic(mv(fn.Mul(y, s[0]))))
+			y = mv(fn.Log1p(mv(fn.Exp(y))))
+			y = mv(fn.Sub(mv(fn.Log(y)), mv(fn.Expm1(mv(fn.Neg(y))))))
+			y = mv(fn.Add(mv(fn.Abs(y)), mv(fn.Sign(y))))
+			y = mv(fn.Max(mv(fn.Rsqrt(y)), mv(fn.Min(y, s[0]))))
+			y = mv(fn.Pow(y, s[0]))
+			return []compute.Value{y}
+		}}, 4}, // y is used twice after the Exp/Log1p, Neg/Log, Abs/Sign steps: 4 trees
+		{fusionCase{"xent", 2, 1, func(t *testing.T, fn compute.Function, x, s []compute.Value) []compute.Value {
+			// -(t log p + (1-t) log(1-p)) with p = logistic(z), one minus as s-x.
+			z, tgt := x[0], x[1]
+			p := mv(fn.Logistic(z))
+			a := mv(fn.Mul(tgt, mv(fn.Log(p))))
+			b := mv(fn.Mul(mv(fn.Sub(s[0], tgt)), mv(fn.Log(mv(fn.Sub(s[0], p))))))
+			return []compute.Value{mv(fn.Neg(mv(fn.Add(a, b)))), p}
+		}}, 1},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, size := range []int{7, 1000, 40_001} {
+		shape := shapes.Make(dtypes.Float32, size)
+		for _, tc := range cases {
+			c := tc.c
+			full := make([][]float32, c.full)
+			for i := range full {
+				full[i] = make([]float32, size)
+				for j := range full[i] {
+					full[i][j] = f32(rng.NormFloat64())
+				}
+			}
+			if c.name == "adam" || c.name == "xent" { // v >= 0, targets in [0,1]
+				for j := range full[c.full-1] {
+					full[c.full-1][j] = f32(math.Abs(float64(full[c.full-1][j])) / 3)
+				}
+			}
+			scalars := make([]float32, c.scalars)
+			for i := range scalars {
+				scalars[i] = f32(0.5 + rng.Float64())
+			}
+			if c.name == "xent" {
+				scalars[0] = 1
+			}
+			ops.DisableElementwiseFusion = true
+			want, n0 := runFusionCase(t, c, shape, full, scalars)
+			ops.DisableElementwiseFusion = false
+			got, n1 := runFusionCase(t, c, shape, full, scalars)
+			if n0 != 0 || n1 != tc.wantFused {
+				t.Errorf("%s size %d: %d fused nodes (%d with fusion off), want %d", c.name, size, n1, n0, tc.wantFused)
+			}
+			for o := range want {
+				for j := range want[o] {
+					w, g := want[o][j], got[o][j]
+					if math.Float32bits(w) != math.Float32bits(g) && !(w != w && g != g) {
+						t.Fatalf("%s size %d output %d [%d]: fused %v, unfused %v", c.name, size, o, j, g, w)
+					}
+				}
+			}
+		}
+	}
+}
