@@ -31,6 +31,9 @@ func main() {
 	nTrain := flag.Int("train", 60000, "training examples")
 	nTest := flag.Int("test", 10000, "test examples")
 	noControl := flag.Bool("no-control", false, "skip the random-initialisation control")
+	validation := flag.Bool("validation", false, "mnist: train on the first 50,000 training digits and evaluate on the last 10,000 "+
+		"(a validation set for choosing settings) instead of the test set")
+	noCache := flag.Bool("no-cache", false, "neither load nor store trained models in the model cache")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -38,7 +41,14 @@ func main() {
 	var err error
 	if *set == "mnist" && !*bench {
 		if trainSet, err = data.MNIST(data.Train); err == nil {
-			if testSet, err = data.MNIST(data.Test); err == nil {
+			if *validation {
+				if *nTrain > 50000 || *nTest > 10000 {
+					log.Fatalf("-validation: -train must be <= 50000 and -test <= 10000, got %d and %d", *nTrain, *nTest)
+				}
+				if testSet, err = trainSet.Slice(60000-*nTest, 60000); err == nil {
+					trainSet, err = trainSet.Slice(0, *nTrain)
+				}
+			} else if testSet, err = data.MNIST(data.Test); err == nil {
 				if trainSet, err = trainSet.Slice(0, *nTrain); err == nil {
 					testSet, err = testSet.Slice(0, *nTest)
 				}
@@ -64,6 +74,7 @@ func main() {
 		cfg.Classes = trainSet.NumClasses
 	}
 	cfg.Name = sdae.CompareName(trainSet, testSet) // as sdae.Compare names its runs
+	cfg.Cache = !*noCache
 	fmt.Printf("%s, budget %s: %d train, %d test examples; hidden %v, %d pretraining steps per layer, %d fine-tuning steps of %d\n",
 		*set, train.CurrentBudget(), trainSet.Len(), testSet.Len(), cfg.Hidden, cfg.PretrainSteps, cfg.FinetuneSteps, cfg.Batch)
 	t0 := time.Now()
