@@ -28,6 +28,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/internal/gobackend"
+	"github.com/gomlx/compute/shapes"
 	"github.com/pkg/errors"
 )
 
@@ -73,10 +74,39 @@ type fusedInstr struct {
 
 // FusedElementwiseData is the Data of an OpTypeFusedElementwise node: the
 // instructions in evaluation order (the last one is the result) and, per
-// node input, whether it is a single value broadcast to every element.
+// node input, its period: 0 for an input of the node's shape, 1 for a
+// single value broadcast to every element, p > 1 for an input broadcast
+// along leading axes (shape [1, ..., 1, d_j, ..., d_n] against the node's
+// [..., d_j, ..., d_n], e.g. a bias of C channels added to [B, H, W, C]),
+// whose flat element i%p goes with the node's element i.
 type FusedElementwiseData struct {
 	Instrs      []fusedInstr
-	InputScalar []bool
+	InputPeriod []int
+}
+
+// broadcastPeriod returns the period of input shape in against the node
+// shape out (see FusedElementwiseData), or -1 if in is not one of the
+// three fusable kinds.
+func broadcastPeriod(in, out shapes.Shape) int {
+	switch {
+	case in.Equal(out):
+		return 0
+	case in.Size() == 1:
+		return 1
+	case in.Rank() != out.Rank():
+		return -1
+	}
+	// Leading axes of 1, then trailing axes equal to out's.
+	j := 0
+	for j < in.Rank() && in.Dimensions[j] == 1 && out.Dimensions[j] != 1 {
+		j++
+	}
+	for k := j; k < in.Rank(); k++ {
+		if in.Dimensions[k] != out.Dimensions[k] {
+			return -1
+		}
+	}
+	return in.Size()
 }
 
 // FuseElementwise is the graph transformation described in the file comment.
@@ -111,8 +141,8 @@ func fusable(n *gobackend.Node) bool {
 		if in.Shape.DType != dtypes.Float32 || in.Shape.IsDynamic() {
 			return false
 		}
-		if in.Shape.Size() != 1 && !in.Shape.Equal(n.Shape) {
-			return false // a broadcast along some axes: not an elementwise map
+		if broadcastPeriod(in.Shape, n.Shape) < 0 {
+			return false // a broadcast along inner axes: not handled
 		}
 	}
 	return true
@@ -158,7 +188,8 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 				n := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
 				for _, in := range n.Inputs {
-					if members[in] || absorbed[in] || in.Function != f || uses[in] != 1 || !fusable(in) {
+					if members[in] || absorbed[in] || in.Function != f || uses[in] != 1 || !fusable(in) ||
+						!in.Shape.Equal(root.Shape) {
 						continue
 					}
 					members[in] = true
@@ -184,7 +215,7 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 						idx = len(inputs)
 						inputIdx[in] = idx
 						inputs = append(inputs, in)
-						data.InputScalar = append(data.InputScalar, in.Shape.Size() == 1)
+						data.InputPeriod = append(data.InputPeriod, broadcastPeriod(in.Shape, root.Shape))
 					}
 					instr.Args = append(instr.Args, fusedOperand{Reg: -1, Input: idx})
 				}
@@ -218,33 +249,39 @@ var fusedRegsPool = sync.Pool{New: func() any { return new([]float32) }}
 func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inputs []*gobackend.Buffer,
 	inputsOwned []bool) (*gobackend.Buffer, error) {
 	data, ok := node.Data.(*FusedElementwiseData)
-	if !ok || len(data.Instrs) == 0 || len(data.InputScalar) != len(inputs) {
+	if !ok || len(data.Instrs) == 0 || len(data.InputPeriod) != len(inputs) {
 		return nil, errors.Errorf("FusedElementwise: malformed node data %T", node.Data)
 	}
 	size := node.Shape.Size()
-	flats := make([][]float32, len(inputs))
+	flats := make([][]float32, len(inputs)) // full inputs, and periodic ones (len = period)
 	scalars := make([]float32, len(inputs))
+	numPeriodic := 0
 	for i, buf := range inputs {
 		f, ok := buf.Flat.([]float32)
 		if !ok {
 			return nil, errors.Errorf("FusedElementwise: input %d is %T, want []float32", i, buf.Flat)
 		}
-		if data.InputScalar[i] {
-			if len(f) < 1 {
-				return nil, errors.Errorf("FusedElementwise: scalar input %d is empty", i)
-			}
+		want := data.InputPeriod[i]
+		if want == 0 {
+			want = size
+		}
+		if len(f) < want || want < 1 {
+			return nil, errors.Errorf("FusedElementwise: input %d has %d elements, want %d", i, len(f), want)
+		}
+		switch p := data.InputPeriod[i]; {
+		case p == 1:
 			scalars[i] = f[0]
-		} else {
-			if len(f) < size {
-				return nil, errors.Errorf("FusedElementwise: input %d has %d elements, want %d", i, len(f), size)
-			}
+		case p > 1:
+			flats[i] = f[:p]
+			numPeriodic++
+		default:
 			flats[i] = f[:size]
 		}
 	}
 	// The result goes over a donated full-size input when there is one.
 	var output *gobackend.Buffer
 	for i, buf := range inputs {
-		if inputsOwned[i] && !data.InputScalar[i] && buf.RawShape.Equal(node.Shape) {
+		if inputsOwned[i] && data.InputPeriod[i] == 0 && buf.RawShape.Equal(node.Shape) {
 			output = buf
 			inputs[i] = nil // consumed: the executor's contract for in-place results
 			break
@@ -260,7 +297,7 @@ func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inpu
 	numChunks := (size + fusedChunk - 1) / fusedChunk
 	work := func(c0, c1 int) {
 		regsPtr := fusedRegsPool.Get().(*[]float32)
-		need := len(data.Instrs) * fusedChunk
+		need := (len(data.Instrs) + numPeriodic) * fusedChunk
 		if cap(*regsPtr) < need {
 			*regsPtr = make([]float32, need)
 		}
@@ -284,13 +321,37 @@ func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inpu
 func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []float32, regs, out []float32, lo, hi int) {
 	m := hi - lo
 	last := len(data.Instrs) - 1
+	// Periodic inputs are laid out for [lo, hi) in the registers after the
+	// instructions' ones.
+	var periodicReg map[int][]float32
+	for i, p := range data.InputPeriod {
+		if p <= 1 {
+			continue
+		}
+		if periodicReg == nil {
+			periodicReg = make(map[int][]float32)
+		}
+		r := len(data.Instrs) + len(periodicReg)
+		dst := regs[r*fusedChunk : r*fusedChunk+m]
+		src := flats[i]
+		j := lo % p
+		for k := range dst {
+			dst[k] = src[j]
+			if j++; j == p {
+				j = 0
+			}
+		}
+		periodicReg[i] = dst
+	}
 	// operand returns a vector (nil for a single value) and the value.
 	operand := func(a fusedOperand) ([]float32, float32) {
 		if a.Reg >= 0 {
 			return regs[a.Reg*fusedChunk : a.Reg*fusedChunk+m], 0
 		}
-		if flats[a.Input] == nil {
+		if p := data.InputPeriod[a.Input]; p == 1 {
 			return nil, scalars[a.Input]
+		} else if p > 1 {
+			return periodicReg[a.Input], 0
 		}
 		return flats[a.Input][lo:hi], 0
 	}

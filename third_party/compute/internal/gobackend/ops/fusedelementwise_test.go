@@ -163,3 +163,67 @@ func TestFuseElementwise(t *testing.T) {
 		}
 	}
 }
+
+// TestFuseElementwiseBroadcast checks inputs broadcast along leading axes
+// (a bias [1, C] against [R, C], a scalar) at shapes that straddle chunks:
+// relu(x + b) * s - neg(b) with neg(b) computed unfused (it has b's shape).
+func TestFuseElementwiseBroadcast(t *testing.T) {
+	for _, dims := range [][2]int{{3, 5}, {700, 33}, {2000, 48}} {
+		r, c := dims[0], dims[1]
+		rng := rand.New(rand.NewPCG(uint64(r), uint64(c)))
+		x := make([]float32, r*c)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		bias := make([]float32, c)
+		for i := range bias {
+			bias[i] = float32(rng.NormFloat64())
+		}
+		run := func() ([]float32, int) {
+			builder := backend.Builder("fusion_bias")
+			fn := builder.Main()
+			xp := mv(fn.Parameter("x", shapes.Make(dtypes.Float32, r, c), nil))
+			bp := mv(fn.Parameter("b", shapes.Make(dtypes.Float32, 1, c), nil))
+			sp := mv(fn.Parameter("s", shapes.Make(dtypes.Float32), nil))
+			zero := mv(fn.Constant([]float32{0}))
+			y := mv(fn.Max(mv(fn.Add(xp, bp)), zero))
+			y = mv(fn.Sub(mv(fn.Mul(y, sp)), mv(fn.Neg(bp))))
+			if err := fn.Return([]compute.Value{y}, nil); err != nil {
+				t.Fatal(err)
+			}
+			exec, err := builder.Compile()
+			if err != nil {
+				t.Fatalf("%+v", err)
+			}
+			defer exec.Finalize()
+			fused := 0
+			for _, n := range builder.(*gobackend.Builder).MainFn.Nodes {
+				if n.OpType == compute.OpTypeFusedElementwise {
+					fused++
+				}
+			}
+			res, err := exec.Execute([]compute.Buffer{
+				makeBuffer(t, shapes.Make(dtypes.Float32, r, c), append([]float32(nil), x...)),
+				makeBuffer(t, shapes.Make(dtypes.Float32, 1, c), append([]float32(nil), bias...)),
+				makeBuffer(t, shapes.Make(dtypes.Float32), []float32{1.5}),
+			}, []bool{true, false, false}, 0)
+			if err != nil {
+				t.Fatalf("%+v", err)
+			}
+			return append([]float32(nil), res[0].(*gobackend.Buffer).Flat.([]float32)...), fused
+		}
+		ops.DisableElementwiseFusion = true
+		want, n0 := run()
+		ops.DisableElementwiseFusion = false
+		got, n1 := run()
+		if n0 != 0 || n1 != 1 {
+			t.Errorf("[%d,%d]: %d fused nodes (%d with fusion off), want 1", r, c, n1, n0)
+		}
+		for i := range want {
+			ref := max(x[i]+bias[i%c], 0)*1.5 + bias[i%c]
+			if math.Float32bits(want[i]) != math.Float32bits(got[i]) || math.Abs(float64(got[i]-ref)) > 1e-5 {
+				t.Fatalf("[%d,%d] element %d: fused %v, unfused %v, direct %v", r, c, i, got[i], want[i], ref)
+			}
+		}
+	}
+}
