@@ -45,6 +45,10 @@ type StackConfig struct {
 	// FinetuneLR (its result's Config has ControlLR 0), so each run's cache
 	// key holds the rate it trained at. Omitted from JSON when 0.
 	ControlLR float64 `json:",omitempty"`
+	// FinetuneMomentum > 0 fine-tunes (both the stack and the control) with
+	// SGD with this momentum (train.MomentumSGD, the paper's optimiser)
+	// instead of Adam, at the same learning rates; in [0, 1).
+	FinetuneMomentum float64 `json:",omitempty"`
 	// EvalEvery > 0 records the test error every EvalEvery fine-tuning
 	// steps (and after the last) in FineTuneResult.Curve.
 	EvalEvery int
@@ -135,6 +139,8 @@ func (cfg StackConfig) Validate() error {
 		return fmt.Errorf("sdae: StackConfig steps must be >= 1, got pretrain %d, fine-tune %d", cfg.PretrainSteps, cfg.FinetuneSteps)
 	case !(cfg.PretrainLR >= 0) || !(cfg.FinetuneLR >= 0) || !(cfg.ControlLR >= 0):
 		return fmt.Errorf("sdae: StackConfig learning rates must be >= 0, got %g, %g, %g", cfg.PretrainLR, cfg.FinetuneLR, cfg.ControlLR)
+	case !(cfg.FinetuneMomentum >= 0 && cfg.FinetuneMomentum < 1):
+		return fmt.Errorf("sdae: StackConfig.FinetuneMomentum must be in [0, 1), got %g", cfg.FinetuneMomentum)
 	case cfg.EvalEvery < 0:
 		return fmt.Errorf("sdae: StackConfig.EvalEvery must be >= 0, got %d", cfg.EvalEvery)
 	}
@@ -348,6 +354,13 @@ func FineTune(cfg StackConfig, p *Pretrained, trainSet, testSet *data.Set) (*Fin
 		Store: store, Model: cfg.Classifier(), Loss: loss.SparseCategoricalCrossEntropyLogits,
 		Batches: batches, Steps: cfg.FinetuneSteps, Seed: int64(cfg.Seed), LearningRate: cfg.FinetuneLR,
 		Progress: cfg.Progress,
+	}
+	if cfg.FinetuneMomentum > 0 {
+		lr := cfg.FinetuneLR
+		if lr == 0 {
+			lr = train.DefaultLearningRate
+		}
+		tc.Optimizer = train.MomentumSGD(lr, cfg.FinetuneMomentum)
 	}
 	if cfg.EvalEvery > 0 {
 		tc.EvalEvery = cfg.EvalEvery

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/dlc-go/denoising/kit/data"
@@ -127,6 +128,32 @@ func TestStackBars(t *testing.T) {
 				t.Errorf("layer %d: the random control has the pretrained W (max diff %g)", l, diff)
 			}
 		}
+	}
+
+	// FinetuneMomentum switches fine-tuning to SGD with momentum: the store
+	// then holds one velocity per weight and no Adam moments; momentum 1 is
+	// rejected.
+	sgd := tiny
+	sgd.FinetuneMomentum = 0.9
+	r, err := FineTune(sgd, pre, trainSet, testSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	velocities, moments := 0, 0
+	for v := range r.Train.Store.IterVariables() {
+		switch {
+		case strings.HasSuffix(v.Name(), "_velocity"):
+			velocities++
+		case strings.Contains(v.Name(), "_moment"):
+			moments++
+		}
+	}
+	if velocities != 2*len(cfg.Hidden)+2 || moments != 0 {
+		t.Errorf("momentum fine-tuning: %d velocities (want %d), %d Adam moments (want 0)", velocities, 2*len(cfg.Hidden)+2, moments)
+	}
+	sgd.FinetuneMomentum = 1
+	if err := sgd.Validate(); err == nil {
+		t.Error("FinetuneMomentum 1 accepted")
 	}
 
 	// The control trains too (same budget).

@@ -33,6 +33,9 @@ func main() {
 	noControl := flag.Bool("no-control", false, "skip the random-initialisation control")
 	validation := flag.Bool("validation", false, "mnist: train on the first 50,000 training digits and evaluate on the last 10,000 "+
 		"(a validation set for choosing settings) instead of the test set")
+	lr := flag.Float64("finetune-lr", 0, "Adam's initial fine-tuning learning rate of the pretrained net (0: the recipe's)")
+	momentum := flag.Float64("momentum", 0, "fine-tune with SGD with this momentum instead of Adam (0: Adam)")
+	controlLR := flag.Float64("control-lr", 0, "fine-tuning learning rate of the random-initialisation control (0: the recipe's)")
 	noCache := flag.Bool("no-cache", false, "neither load nor store trained models in the model cache")
 	flag.Parse()
 	log.SetFlags(0)
@@ -75,6 +78,15 @@ func main() {
 	}
 	cfg.Name = sdae.CompareName(trainSet, testSet) // as sdae.Compare names its runs
 	cfg.Cache = !*noCache
+	if *lr < 0 {
+		log.Fatalf("-finetune-lr must be >= 0, got %g", *lr)
+	} else if *lr > 0 {
+		cfg.FinetuneLR = *lr
+	}
+	if *controlLR > 0 {
+		cfg.ControlLR = *controlLR
+	}
+	cfg.FinetuneMomentum = *momentum
 	fmt.Printf("%s, budget %s: %d train, %d test examples; hidden %v, %d pretraining steps per layer, %d fine-tuning steps of %d\n",
 		*set, train.CurrentBudget(), trainSet.Len(), testSet.Len(), cfg.Hidden, cfg.PretrainSteps, cfg.FinetuneSteps, cfg.Batch)
 	t0 := time.Now()
