@@ -146,6 +146,9 @@ func execReduce(backend *gobackend.Backend, node *gobackend.Node, inputs []*goba
 	if err != nil {
 		return nil, err
 	}
+	if node.OpType == compute.OpTypeReduceSum && fastReduceSumF32(operand, output, reduceAxes) {
+		return output, nil
+	}
 	it := NewReduceOutputIterator(operand.RawShape.Dimensions, reduceAxes)
 	dtype := output.RawShape.DType
 
@@ -595,4 +598,68 @@ func execReduceLogicalXor(operand, output *gobackend.Buffer, it *ReduceOutputIte
 		outputFlat[outputIdx] = outputFlat[outputIdx] != value
 	}
 	return nil
+}
+
+// fastReduceSumF32 (denoising fork) sums float32 over a block of leading
+// axes (a bias gradient: [B, H, W, C] -> [C]) or of trailing axes (a row
+// sum), which covers summing everything, without the per-element index
+// iterator. It adds the elements in the same order as the generic loop
+// (increasing flat index into each output), so the sums are bit-identical.
+// It reports false for other dtypes or axis sets.
+func fastReduceSumF32(operand, output *gobackend.Buffer, axes []int) bool {
+	in, ok := operand.Flat.([]float32)
+	if !ok {
+		return false
+	}
+	out := output.Flat.([]float32)
+	dims := operand.RawShape.Dimensions
+	sorted := slices.Clone(axes)
+	slices.Sort(sorted)
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] != sorted[i-1]+1 {
+			return false // not one block of axes
+		}
+	}
+	first, last := sorted[0], sorted[len(sorted)-1]
+	n := operand.RawShape.Size()
+	in = in[:n]
+	switch {
+	case first == 0: // leading block: out[i % m] += in[i]
+		m := n
+		for _, d := range dims[:last+1] {
+			if d == 0 {
+				clear(out)
+				return true
+			}
+			m /= d
+		}
+		out = out[:m]
+		clear(out)
+		for r := 0; r+m <= n; r += m {
+			row := in[r : r+m]
+			for j, v := range row {
+				out[j] += v
+			}
+		}
+	case last == len(dims)-1: // trailing block: out[i / inner] += in[i]
+		inner := 1
+		for _, d := range dims[first:] {
+			inner *= d
+		}
+		if inner == 0 {
+			clear(out)
+			return true
+		}
+		out = out[:n/inner]
+		for o := range out {
+			var acc float32
+			for _, v := range in[o*inner : (o+1)*inner] {
+				acc += v
+			}
+			out[o] = acc
+		}
+	default:
+		return false
+	}
+	return true
 }
