@@ -70,17 +70,27 @@ func binaryKernelSIMD(op compute.OpType, x []float32, xs float32, y []float32, y
 	return true
 }
 
-// unaryKernelSIMD computes Sqrt 8 elements at a time (correctly rounded,
-// as float32(math.Sqrt(float64(v))) is) and reports whether it handled op.
+// unaryKernelSIMD computes Sqrt (correctly rounded, as
+// float32(math.Sqrt(float64(v))) is) and Sign ((v > 0) - (v < 0): +0 for
+// zeros and NaNs, as the scalar loop) 8 elements at a time and reports
+// whether it handled op.
 func unaryKernelSIMD(op compute.OpType, x, dst []float32) bool {
-	if !fusedSIMD || op != compute.OpTypeSqrt {
+	if !fusedSIMD || (op != compute.OpTypeSqrt && op != compute.OpTypeSign) {
 		return false
 	}
 	n := len(x)
 	dst = dst[:n]
 	n8 := n &^ 7
-	for i := 0; i < n8; i += 8 {
-		archsimd.LoadFloat32x8((*[8]float32)(x[i : i+8])).Sqrt().Store((*[8]float32)(dst[i : i+8]))
+	if op == compute.OpTypeSign {
+		zero, one := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastInt32x8(1)
+		for i := 0; i < n8; i += 8 {
+			v := archsimd.LoadFloat32x8((*[8]float32)(x[i : i+8]))
+			one.Masked(v.Greater(zero)).Sub(one.Masked(v.Less(zero))).ConvertToFloat32().Store((*[8]float32)(dst[i : i+8]))
+		}
+	} else {
+		for i := 0; i < n8; i += 8 {
+			archsimd.LoadFloat32x8((*[8]float32)(x[i : i+8])).Sqrt().Store((*[8]float32)(dst[i : i+8]))
+		}
 	}
 	if n8 < n {
 		unaryKernelScalar(op, x[n8:], dst[n8:])

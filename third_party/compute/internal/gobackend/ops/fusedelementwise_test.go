@@ -227,3 +227,38 @@ func TestFuseElementwiseBroadcast(t *testing.T) {
 		}
 	}
 }
+
+// TestFuseElementwiseSpecialValues runs sign, sqrt and the four SIMD
+// arithmetic ops on zeros of both signs, NaN, infinities and subnormals,
+// fused and unfused, and wants the same bits (NaNs: any NaN).
+func TestFuseElementwiseSpecialValues(t *testing.T) {
+	specials := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)),
+		float32(math.Inf(-1)), 1e-45, -1e-45, 1, -2.5, 3e38}
+	n := 37
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = specials[i%len(specials)]
+	}
+	c := fusionCase{"special", 1, 1, func(t *testing.T, fn compute.Function, v, s []compute.Value) []compute.Value {
+		a := mv(fn.Sign(mv(fn.Mul(v[0], s[0]))))
+		b := mv(fn.Sqrt(mv(fn.Add(v[0], s[0]))))
+		d := mv(fn.Div(mv(fn.Sub(v[0], s[0])), v[0]))
+		return []compute.Value{mv(fn.Add(mv(fn.Mul(a, b)), d))}
+	}}
+	shape := shapes.Make(dtypes.Float32, n)
+	for _, sv := range []float32{1, -1, 0} {
+		ops.DisableElementwiseFusion = true
+		want, _ := runFusionCase(t, c, shape, [][]float32{x}, []float32{sv})
+		ops.DisableElementwiseFusion = false
+		got, fused := runFusionCase(t, c, shape, [][]float32{x}, []float32{sv})
+		if fused != 1 {
+			t.Errorf("%d fused nodes, want 1", fused)
+		}
+		for j, w := range want[0] {
+			g := got[0][j]
+			if math.Float32bits(w) != math.Float32bits(g) && !(w != w && g != g) {
+				t.Fatalf("s=%v x=%v: fused %v, unfused %v", sv, x[j], g, w)
+			}
+		}
+	}
+}
