@@ -22,6 +22,7 @@ package ops
 
 import (
 	"math"
+	"slices"
 	"os"
 	"sync"
 
@@ -57,7 +58,28 @@ var (
 		compute.OpTypeDiv: true, compute.OpTypeMax: true, compute.OpTypeMin: true,
 		compute.OpTypePow: true,
 	}
+	// fusedCompare are comparisons of float32 values; their Bool results
+	// live in the fused registers as 1 or 0 and feed Where. They are
+	// recomputed in every tree that uses them (rematerialized): they read
+	// their inputs once and cost one comparison per element.
+	fusedCompare = map[compute.OpType]bool{
+		compute.OpTypeGreaterOrEqual: true, compute.OpTypeGreaterThan: true,
+		compute.OpTypeLessOrEqual: true, compute.OpTypeLessThan: true,
+		compute.OpTypeEqual: true, compute.OpTypeNotEqual: true,
+	}
 )
+
+// sameDims reports whether a and b have the same dimensions (any dtypes).
+func sameDims(a, b shapes.Shape) bool {
+	return a.Rank() == b.Rank() && slices.Equal(a.Dimensions, b.Dimensions)
+}
+
+// rematerialized reports whether n is copied into every fused tree that
+// uses it, whatever its number of uses: comparisons and single values
+// broadcast to a shape (ZerosLike and friends). Neither is ever a root.
+func rematerialized(n *gobackend.Node) bool {
+	return fusedCompare[n.OpType] || n.OpType == compute.OpTypeBroadcastInDim
+}
 
 // fusedOperand refers to an instruction's result (Reg >= 0) or to one of
 // the node's inputs (Input >= 0, Reg == -1).
@@ -117,11 +139,35 @@ func (p *FuseElementwise) Name() string { return "FuseElementwise" }
 
 // fusable reports whether n can be an instruction of a fused tree.
 func fusable(n *gobackend.Node) bool {
-	if n.Shape.DType != dtypes.Float32 || n.Shape.IsDynamic() || n.Shape.Size() <= 1 ||
+	wantDType := dtypes.Float32
+	if fusedCompare[n.OpType] {
+		wantDType = dtypes.Bool
+	}
+	if n.Shape.DType != wantDType || n.Shape.IsDynamic() || n.Shape.Size() <= 1 ||
 		len(n.CapturedInputs) > 0 || n.IsMultiOutputs() || n.IsNodeSelectOutput {
 		return false
 	}
 	switch {
+	case fusedCompare[n.OpType]:
+		if len(n.Inputs) != 2 {
+			return false
+		}
+	case n.OpType == compute.OpTypeWhere:
+		// Where(cond, a, b) with cond a fusable comparison of the same shape
+		// (it is rematerialized into the tree), a and b float32.
+		if len(n.Inputs) != 3 {
+			return false
+		}
+		c := n.Inputs[0]
+		if !fusedCompare[c.OpType] || c.Function != n.Function || !sameDims(c.Shape, n.Shape) || !fusable(c) {
+			return false
+		}
+		for _, in := range n.Inputs[1:] {
+			if in.Shape.DType != dtypes.Float32 || in.Shape.IsDynamic() || broadcastPeriod(in.Shape, n.Shape) < 0 {
+				return false
+			}
+		}
+		return true
 	case fusedUnary[n.OpType]:
 		if len(n.Inputs) != 1 {
 			return false
@@ -177,8 +223,7 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 		absorbed := make(map[*gobackend.Node]bool)
 		for i := len(f.Nodes) - 1; i >= 0; i-- {
 			root := f.Nodes[i]
-			if absorbed[root] || uses[root] == 0 || !fusable(root) ||
-				root.OpType == compute.OpTypeBroadcastInDim {
+			if absorbed[root] || uses[root] == 0 || !fusable(root) || rematerialized(root) {
 				continue
 			}
 			// Grow the tree: absorb fusable inputs used only here.
@@ -188,8 +233,8 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 				n := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
 				for _, in := range n.Inputs {
-					if members[in] || absorbed[in] || in.Function != f || uses[in] != 1 || !fusable(in) ||
-						!in.Shape.Equal(root.Shape) {
+					if members[in] || absorbed[in] || in.Function != f || !fusable(in) || !sameDims(in.Shape, root.Shape) ||
+						(uses[in] != 1 && !rematerialized(in)) {
 						continue
 					}
 					members[in] = true
@@ -224,7 +269,7 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 			}
 			emit(root)
 			for n := range members {
-				if n != root {
+				if n != root && !rematerialized(n) {
 					absorbed[n] = true
 				}
 			}
@@ -380,6 +425,15 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 			continue
 		}
 		y, ys := operand(instr.Args[1])
+		if len(instr.Args) == 3 { // Where: x is the 1/0 condition register
+			z, zs := operand(instr.Args[2])
+			whereKernel(x, y, ys, z, zs, dst)
+			continue
+		}
+		if fusedCompare[instr.Op] {
+			compareKernel(instr.Op, x, xs, y, ys, dst)
+			continue
+		}
 		binaryKernel(instr.Op, x, xs, y, ys, dst)
 	}
 }
@@ -580,6 +634,63 @@ func binaryKernelScalar(op compute.OpType, x []float32, xs float32, y []float32,
 		binaryKernelScalar(op, []float32{xs}, 0, []float32{ys}, 0, tmp[:])
 		for i := range dst {
 			dst[i] = tmp[0]
+		}
+	}
+}
+
+// whereKernel computes dst = cond != 0 ? y : z; a nil y or z stands for ys
+// or zs.
+func whereKernel(cond, y []float32, ys float32, z []float32, zs float32, dst []float32) {
+	dst = dst[:len(cond)]
+	for i, c := range cond {
+		a, b := ys, zs
+		if y != nil {
+			a = y[i]
+		}
+		if z != nil {
+			b = z[i]
+		}
+		if c != 0 {
+			dst[i] = a
+		} else {
+			dst[i] = b
+		}
+	}
+}
+
+// compareKernel computes dst = 1 where op(x, y) holds, 0 elsewhere (IEEE:
+// every comparison with a NaN is false but NotEqual); a nil x or y stands
+// for xs or ys.
+func compareKernel(op compute.OpType, x []float32, xs float32, y []float32, ys float32, dst []float32) {
+	for i := range dst {
+		a, b := xs, ys
+		if x != nil {
+			a = x[i]
+		}
+		if y != nil {
+			b = y[i]
+		}
+		var r bool
+		switch op {
+		case compute.OpTypeGreaterOrEqual:
+			r = a >= b
+		case compute.OpTypeGreaterThan:
+			r = a > b
+		case compute.OpTypeLessOrEqual:
+			r = a <= b
+		case compute.OpTypeLessThan:
+			r = a < b
+		case compute.OpTypeEqual:
+			r = a == b
+		case compute.OpTypeNotEqual:
+			r = a != b
+		default:
+			panic(errors.Errorf("FusedElementwise: comparison %s not implemented", op))
+		}
+		if r {
+			dst[i] = 1
+		} else {
+			dst[i] = 0
 		}
 	}
 }

@@ -262,3 +262,43 @@ func TestFuseElementwiseSpecialValues(t *testing.T) {
 		}
 	}
 }
+
+// TestFuseElementwiseWhere checks LeakyReLU and its two gradient branches,
+// which share one comparison (x >= 0, three uses) and one broadcast zero:
+// the comparison and the zero are recomputed inside each fused tree, the
+// three Where trees are fused, and the results are bit-identical to the
+// unfused graph, NaNs and signed zeros included.
+func TestFuseElementwiseWhere(t *testing.T) {
+	n := 1000
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := make([]float32, n)
+	v := make([]float32, n)
+	for i := range x {
+		x[i], v[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+	}
+	x[0], x[1], x[2] = 0, float32(math.Copysign(0, -1)), float32(math.NaN())
+	c := fusionCase{"where", 2, 1, func(t *testing.T, fn compute.Function, in, s []compute.Value) []compute.Value {
+		shape := shapes.Make(dtypes.Float32, n)
+		zero := mv(fn.BroadcastInDim(mv(fn.Constant([]float32{0})), shape, nil))
+		cond := mv(fn.GreaterOrEqual(in[0], zero))
+		y := mv(fn.Where(cond, in[0], mv(fn.Mul(in[0], s[0]))))
+		gx := mv(fn.Where(cond, in[1], zero))
+		ga := mv(fn.Mul(mv(fn.Where(cond, zero, in[1])), s[0]))
+		return []compute.Value{mv(fn.Add(y, s[0])), gx, ga}
+	}}
+	shape := shapes.Make(dtypes.Float32, n)
+	ops.DisableElementwiseFusion = true
+	want, _ := runFusionCase(t, c, shape, [][]float32{x, v}, []float32{0.1})
+	ops.DisableElementwiseFusion = false
+	got, fused := runFusionCase(t, c, shape, [][]float32{x, v}, []float32{0.1})
+	if fused != 3 {
+		t.Errorf("%d fused nodes, want 3", fused)
+	}
+	for o := range want {
+		for j, w := range want[o] {
+			if g := got[o][j]; math.Float32bits(w) != math.Float32bits(g) && !(w != w && g != g) {
+				t.Fatalf("output %d [%d] (x=%v): fused %v, unfused %v", o, j, x[j], g, w)
+			}
+		}
+	}
+}
