@@ -22,8 +22,8 @@ package ops
 
 import (
 	"math"
-	"slices"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/gomlx/compute"
