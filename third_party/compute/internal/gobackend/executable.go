@@ -3,6 +3,7 @@
 package gobackend
 
 import (
+	"github.com/gomlx/compute/internal/avxclear"
 	"sync"
 	"sync/atomic"
 
@@ -433,6 +434,9 @@ func (fe *FunctionExecutable) executeParallel(backend *Backend, execBuf *funcExe
 
 // executeNode executes a single node and stores its result.
 func (fe *FunctionExecutable) executeNode(backend *Backend, node *Node, execBuf *funcExecBuffers, spec *ShapeSpecialization) error {
+	// Ops built on simd/archsimd leave the AVX upper halves dirty, which slows
+	// the legacy-SSE scalar code of the next ops many times over (denoising fork).
+	defer avxclear.Clear()
 	nodeIdx := node.Index
 
 	// Handle constants specially

@@ -39,6 +39,7 @@ func binaryKernelSIMD(op compute.OpType, x []float32, xs float32, y []float32, y
 		return archsimd.LoadFloat32x8((*[8]float32)(v[i : i+8]))
 	}
 	n8 := n &^ 7
+	defer archsimd.ClearAVXUpperBits() // before any scalar (SSE) code runs
 	switch op {
 	case compute.OpTypeAdd:
 		for i := 0; i < n8; i += 8 {
@@ -81,6 +82,7 @@ func unaryKernelSIMD(op compute.OpType, x, dst []float32) bool {
 	n := len(x)
 	dst = dst[:n]
 	n8 := n &^ 7
+	defer archsimd.ClearAVXUpperBits() // before any scalar (SSE) code runs
 	if op == compute.OpTypeSign {
 		zero, one := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastInt32x8(1)
 		for i := 0; i < n8; i += 8 {

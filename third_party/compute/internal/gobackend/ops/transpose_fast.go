@@ -5,6 +5,7 @@
 package ops
 
 import (
+	"github.com/gomlx/compute/internal/avxclear"
 	"runtime"
 	"sync"
 )
@@ -211,6 +212,7 @@ func parallelFor(units, total int, work func(u0, u1 int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer avxclear.Clear()
 			work(u0, u1)
 		}()
 	}

@@ -3,6 +3,7 @@
 package workerspool
 
 import (
+	"github.com/gomlx/compute/internal/avxclear"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -111,6 +112,7 @@ func (w *Pool) lockedRunTaskInGoroutine(task func()) {
 	w.numRunning++
 	go func() {
 		task()
+		avxclear.Clear() // the task may have left the AVX upper halves dirty
 		w.mu.Lock()
 		w.numRunning--
 		w.cond.Signal()
