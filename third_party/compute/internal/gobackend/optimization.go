@@ -150,3 +150,27 @@ func (f *Function) DAGSort() error {
 
 	return nil
 }
+
+// NodeUses counts the uses of every node of b over all its functions:
+// as an input, as a closure capture, and as a function output (an output
+// counts twice, so that a transformation looking for single-use nodes
+// never absorbs one). Used by the denoising fork's transformations.
+func (b *Builder) NodeUses() map[*Node]int {
+	uses := make(map[*Node]int)
+	for _, f := range b.Functions {
+		for _, n := range f.Nodes {
+			for _, in := range n.Inputs {
+				uses[in]++
+			}
+			for _, captured := range n.CapturedInputs {
+				for _, in := range captured {
+					uses[in]++
+				}
+			}
+		}
+		for _, out := range f.Outputs {
+			uses[out] += 2
+		}
+	}
+	return uses
+}

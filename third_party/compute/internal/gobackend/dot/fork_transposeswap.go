@@ -36,22 +36,7 @@ func (p *TransposedDotSwap) Apply(b *gobackend.Builder) (bool, error) {
 	if DisableTransposedDotSwap {
 		return false, nil
 	}
-	uses := make(map[*gobackend.Node]int)
-	for _, f := range b.Functions {
-		for _, n := range f.Nodes {
-			for _, in := range n.Inputs {
-				uses[in]++
-			}
-			for _, captured := range n.CapturedInputs {
-				for _, in := range captured {
-					uses[in]++
-				}
-			}
-		}
-		for _, out := range f.Outputs {
-			uses[out] += 2
-		}
-	}
+	uses := b.NodeUses() // outputs count twice: never absorbed
 	for _, f := range b.Functions {
 		for _, t := range f.Nodes {
 			if t.OpType != compute.OpTypeTranspose || len(t.Inputs) != 1 || t.Shape.Rank() != 2 || uses[t] == 0 {

@@ -201,24 +201,7 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 	if DisableElementwiseFusion {
 		return false, nil
 	}
-	// Count the uses of every node over all functions: inputs, closure
-	// captures and function outputs.
-	uses := make(map[*gobackend.Node]int)
-	for _, f := range b.Functions {
-		for _, n := range f.Nodes {
-			for _, in := range n.Inputs {
-				uses[in]++
-			}
-			for _, captured := range n.CapturedInputs {
-				for _, in := range captured {
-					uses[in]++
-				}
-			}
-		}
-		for _, out := range f.Outputs {
-			uses[out] += 2 // an output is never absorbed into a consumer
-		}
-	}
+	uses := b.NodeUses() // outputs count twice: never absorbed
 	for _, f := range b.Functions {
 		absorbed := make(map[*gobackend.Node]bool)
 		for i := len(f.Nodes) - 1; i >= 0; i-- {
