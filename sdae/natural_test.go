@@ -88,12 +88,8 @@ func TestSummarizeFilters(t *testing.T) {
 // TrainDAE starts: deterministic, and the filters of a run at a tiny
 // learning rate stay parallel to it, while a real run moves them.
 func TestFilterModelsAndInitialWeights(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 3))
 	const n, d = 400, 144
-	x := make([]float32, n*d)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
+	x := normals(3, n*d)
 	ps := &PatchSet{X: x, N: n, Side: 12}
 	models, err := FilterModels(ps, 30, 20, 1e-3, 4)
 	if err != nil {
@@ -151,12 +147,8 @@ func TestFilterModelsAndInitialWeights(t *testing.T) {
 // initial W, same clean batch); InitScale scales the initial W; SGD trains
 // (the loss falls) and rejects AdamW's WeightDecay and a zero learning rate.
 func TestL2AndSGD(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 5))
 	const n, d = 200, 16
-	x := make([]float32, n*d)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
+	x := normals(5, n*d)
 	base := DAEConfig{Name: "l2-test", Hidden: 8, Noise: Gaussian(0), LinearDecoder: true, Loss: LossSquared,
 		Batch: 20, Steps: 1, Seed: 3}
 	withL2 := base
@@ -219,12 +211,8 @@ func TestL2AndSGD(t *testing.T) {
 // BiasInit sets the initial encoder bias; PreprocessPatches rejects the
 // whole-image method; CosineDecay is Adam's only.
 func TestBiasInitAndOptions(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 9))
 	const n, d = 40, 9
-	x := make([]float32, n*d)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
+	x := normals(9, n*d)
 	cfg := DAEConfig{Name: "bias-test", Hidden: 4, Noise: Gaussian(0), LinearDecoder: true, Loss: LossSquared,
 		Batch: 20, Steps: 1, LearningRate: 1e-20, Seed: 1, BiasInit: -2.5, CosineDecay: true}
 	r, err := TrainDAE(cfg, x, d)
@@ -270,4 +258,14 @@ func TestPatchStudyVariance(t *testing.T) {
 			t.Errorf("Variance %g: no error", v)
 		}
 	}
+}
+
+// normals returns n standard normal float32 values from PCG(seed, seed).
+func normals(seed uint64, n int) []float32 {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
 }
