@@ -283,6 +283,9 @@ func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inpu
 	size := node.Shape.Size()
 	flats := make([][]float32, len(inputs)) // full inputs, and periodic ones (len = period)
 	scalars := make([]float32, len(inputs))
+	// periodicSlot[i] is the register into which periodic input i is laid
+	// out for each chunk (after the instructions' registers), -1 otherwise.
+	periodicSlot := make([]int, len(inputs))
 	numPeriodic := 0
 	for i, buf := range inputs {
 		f, ok := buf.Flat.([]float32)
@@ -296,11 +299,13 @@ func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inpu
 		if len(f) < want || want < 1 {
 			return nil, errors.Errorf("FusedElementwise: input %d has %d elements, want %d", i, len(f), want)
 		}
+		periodicSlot[i] = -1
 		switch p := data.InputPeriod[i]; {
 		case p == 1:
 			scalars[i] = f[0]
 		case p > 1:
 			flats[i] = f[:p]
+			periodicSlot[i] = len(data.Instrs) + numPeriodic
 			numPeriodic++
 		default:
 			flats[i] = f[:size]
@@ -333,7 +338,7 @@ func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inpu
 		for c := c0; c < c1; c++ {
 			lo := c * fusedChunk
 			hi := min(lo+fusedChunk, size)
-			runFusedChunk(data, flats, scalars, regs, out, lo, hi)
+			runFusedChunk(data, flats, scalars, periodicSlot, regs, out, lo, hi)
 		}
 		fusedRegsPool.Put(regsPtr)
 	}
@@ -346,22 +351,17 @@ func execFusedElementwise(backend *gobackend.Backend, node *gobackend.Node, inpu
 }
 
 // runFusedChunk evaluates the instructions over elements [lo, hi).
-func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []float32, regs, out []float32, lo, hi int) {
+func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []float32, periodicSlot []int,
+	regs, out []float32, lo, hi int) {
 	m := hi - lo
 	last := len(data.Instrs) - 1
-	// Periodic inputs are laid out for [lo, hi) in the registers after the
-	// instructions' ones.
-	var periodicReg map[int][]float32
-	for i, p := range data.InputPeriod {
-		if p <= 1 {
+	// Periodic inputs are laid out for [lo, hi) in their registers.
+	for i, r := range periodicSlot {
+		if r < 0 {
 			continue
 		}
-		if periodicReg == nil {
-			periodicReg = make(map[int][]float32)
-		}
-		r := len(data.Instrs) + len(periodicReg)
+		p, src := data.InputPeriod[i], flats[i]
 		dst := regs[r*fusedChunk : r*fusedChunk+m]
-		src := flats[i]
 		j := lo % p
 		for k := range dst {
 			dst[k] = src[j]
@@ -369,7 +369,6 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 				j = 0
 			}
 		}
-		periodicReg[i] = dst
 	}
 	// operand returns a vector (nil for a single value) and the value.
 	operand := func(a fusedOperand) ([]float32, float32) {
@@ -379,7 +378,8 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 		if p := data.InputPeriod[a.Input]; p == 1 {
 			return nil, scalars[a.Input]
 		} else if p > 1 {
-			return periodicReg[a.Input], 0
+			r := periodicSlot[a.Input]
+			return regs[r*fusedChunk : r*fusedChunk+m], 0
 		}
 		return flats[a.Input][lo:hi], 0
 	}
