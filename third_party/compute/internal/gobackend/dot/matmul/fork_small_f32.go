@@ -35,6 +35,10 @@ import (
 // strips are split over the cores.
 const forkSmallParallelMin = 1 << 18
 
+// smallScratch recycles the packed panels between calls (a small MLP
+// multiplies the same shapes every step).
+var smallScratch = sync.Pool{New: func() any { return new([]float32) }}
+
 // stridedF32 is a matrix view: element (i, j) is data[i*rs + j*cs].
 type stridedF32 struct {
 	data   []float32
@@ -82,7 +86,15 @@ func forkSmallFloat32(layout dot.Layout, lhs, rhs []float32, batch, m, n, k int,
 func smallProductF32(a, b, o stridedF32, m, n, k int) {
 	rowStrips, colPanels := (m+3)/4, (n+15)/16
 	// b's panels: packed[(cp*k + p)*16 + j] = b(p, 16cp+j), zero-padded.
-	packed := make([]float32, colPanels*16*k)
+	packedPtr := smallScratch.Get().(*[]float32)
+	defer smallScratch.Put(packedPtr)
+	if need := colPanels * 16 * k; cap(*packedPtr) < need {
+		*packedPtr = make([]float32, need)
+	} else {
+		*packedPtr = (*packedPtr)[:need]
+		clear(*packedPtr) // the padding lanes must be zero
+	}
+	packed := *packedPtr
 	for cp := range colPanels {
 		c0, cols := cp*16, min(16, n-cp*16)
 		panel := packed[cp*16*k : (cp+1)*16*k]
