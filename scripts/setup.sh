@@ -37,6 +37,38 @@ else
   log "Debian packages present"
 fi
 
+# --- classic test images ----------------------------------------------------
+# Fourteen classic test photos (baboon, cameraman, ...) for notebook 03's
+# test set, listed with their SHA-256 in kit/data/classic.go: fetched with
+# `apt-get download` (no root needed) and extracted without installing the
+# packages (python3-skimage would pull in SciPy and friends).
+CLASSIC="$CACHE/data/classic"
+CLASSIC_FILES=(
+  opencv-doc:usr/share/doc/opencv-doc/examples/data/{baboon,butterfly,building,fruits,home,messi5}.jpg
+  python3-skimage:usr/lib/python3/dist-packages/skimage/data/{astronaut,camera,chelsea,coffee,coins,moon,motorcycle_left}.png
+  python3-skimage:usr/lib/python3/dist-packages/skimage/data/rocket.jpg
+)
+classic_missing=0
+for f in "${CLASSIC_FILES[@]}"; do
+  [ -s "$CLASSIC/$(basename "${f#*:}")" ] || classic_missing=1
+done
+if [ $classic_missing = 1 ]; then
+  log "fetching the classic test images (apt-get download opencv-doc python3-skimage, ~115 MB)"
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  (cd "$tmp" && apt-get download -qq opencv-doc python3-skimage 2>/dev/null ||
+    { $SUDO apt-get update -qq && apt-get download -qq opencv-doc python3-skimage; })
+  mkdir -p "$CLASSIC"
+  for f in "${CLASSIC_FILES[@]}"; do
+    pkg=${f%%:*} inner=${f#*:}
+    dpkg-deb --fsys-tarfile "$tmp"/"${pkg}"_*.deb | tar -xO "./$inner" >"$CLASSIC/$(basename "$inner").tmp"
+    mv "$CLASSIC/$(basename "$inner").tmp" "$CLASSIC/$(basename "$inner")"
+  done
+  rm -rf "$tmp"
+else
+  log "classic test images present"
+fi
+
 # --- Go modules and tools --------------------------------------------------
 (cd "$ROOT" && go mod download)
 stamp="$CACHE/bin/.tools-$(cat "$ROOT/tools/go.mod" "$ROOT/tools/gopls/go.mod" | sha256sum | cut -c1-16)"

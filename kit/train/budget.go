@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/dlc-go/denoising/internal/repo"
 )
 
 // Environment variables read by this package.
@@ -15,7 +17,7 @@ const (
 	EnvCache = "DENOISING_CACHE"
 	// EnvRoot names the repository root, used when the working directory is
 	// not inside the repository (e.g. a GoNB kernel's temporary directory).
-	EnvRoot = "DENOISING_ROOT"
+	EnvRoot = repo.EnvRoot
 	// EnvRetrain, when set to 1/true/yes, makes [LoadOrTrain] ignore cached
 	// checkpoints and retrain (the new checkpoint replaces the old one).
 	EnvRetrain = "DENOISING_RETRAIN"

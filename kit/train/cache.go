@@ -1,7 +1,6 @@
 package train
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,84 +12,35 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dlc-go/denoising/internal/repo"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 )
 
 // ModulePath is this repository's Go module; [RepoRoot] looks for its go.mod.
-const ModulePath = "github.com/dlc-go/denoising"
+const ModulePath = repo.ModulePath
 
 // RepoRoot returns the repository root: $DENOISING_ROOT if set (it must hold
 // the go.mod of [ModulePath]), else the first directory holding that go.mod
 // found walking up from the working directory, else walking up from this
-// source file's directory (which is how a GoNB notebook, running in a
+// module's source directory (which is how a GoNB notebook, running in a
 // temporary directory with a `replace` to the repository, finds it).
 func RepoRoot() (string, error) {
-	if r := strings.TrimSpace(os.Getenv(EnvRoot)); r != "" {
-		abs, err := filepath.Abs(r)
-		if err != nil {
-			return "", fmt.Errorf("train: $%s=%q: %w", EnvRoot, r, err)
-		}
-		if !isModuleRoot(abs) {
-			return "", fmt.Errorf("train: $%s=%q has no go.mod for module %s", EnvRoot, r, ModulePath)
-		}
-		return abs, nil
+	r, err := repo.Root(EnvCache)
+	if err != nil {
+		return "", fmt.Errorf("train: %w", err)
 	}
-	if wd, err := os.Getwd(); err == nil {
-		if r, ok := FindModuleRoot(wd); ok {
-			return r, nil
-		}
-	}
-	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		if r, ok := FindModuleRoot(filepath.Dir(file)); ok {
-			return r, nil
-		}
-	}
-	return "", fmt.Errorf("train: repository root not found (no go.mod of %s above the working directory); set $%s or $%s",
-		ModulePath, EnvRoot, EnvCache)
+	return r, nil
 }
 
 // FindModuleRoot walks up from dir (made absolute) to the directory whose
 // go.mod declares ModulePath, the root of this repository.
-func FindModuleRoot(dir string) (string, bool) {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", false
-	}
-	for {
-		if isModuleRoot(dir) {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-}
-
-// isModuleRoot reports whether dir/go.mod declares ModulePath.
-func isModuleRoot(dir string) bool {
-	f, err := os.Open(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && fields[0] == "module" {
-			return strings.Trim(fields[1], `"`) == ModulePath
-		}
-	}
-	return false
-}
+func FindModuleRoot(dir string) (string, bool) { return repo.FindModuleRoot(dir) }
 
 // CacheDir returns the checkpoint cache directory: $DENOISING_CACHE if set,
 // else <repo root>/.cache/models (see [RepoRoot]). It does not create it.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dlc-go/denoising/internal/repo"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
@@ -136,7 +137,7 @@ func TestCacheDirAndRepoRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !isModuleRoot(root) {
+	if !repo.IsModuleRoot(root) {
 		t.Errorf("RepoRoot() = %s has no go.mod of %s", root, ModulePath)
 	}
 	wd, _ := os.Getwd()
