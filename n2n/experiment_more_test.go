@@ -1,6 +1,7 @@
 package n2n
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -210,5 +211,24 @@ func TestRunExperimentCompare(t *testing.T) {
 		if !strings.Contains(tab, s) {
 			t.Errorf("summary table lacks %q:\n%s", s, tab)
 		}
+	}
+	// Per image: one row per test image; the means are the table's.
+	if len(res.NoisyPSNRs) != len(d.Test) || math.Abs(mean(res.NoisyPSNRs)-res.NoisyPSNR) > 1e-12 {
+		t.Errorf("noisy PSNRs %v, mean %.4f", res.NoisyPSNRs, res.NoisyPSNR)
+	}
+	for _, m := range res.Denoisers() {
+		if len(m.PSNRs) != len(d.Test) || math.Abs(mean(m.PSNRs)-m.PSNR) > 1e-12 {
+			t.Errorf("%s: PSNRs %v, mean %.4f", m.Label(), m.PSNRs, m.PSNR)
+		}
+	}
+	it, err := res.ImageTable([]string{"first", "second"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(it), "\n"); len(lines) != 4 || !strings.HasPrefix(lines[3], "| second | "+fmt.Sprintf("%.2f", res.NoisyPSNRs[1])) {
+		t.Errorf("image table:\n%s", it)
+	}
+	if _, err := res.ImageTable([]string{"one"}); err == nil {
+		t.Error("ImageTable with 1 name for 2 images: no error")
 	}
 }

@@ -132,6 +132,8 @@ func TestExperimentConfigValidate(t *testing.T) {
 		"lr":           func(c *ExperimentConfig) { c.LR = 0 },
 		"width":        func(c *ExperimentConfig) { c.Width = -0.5 },
 		"factor":       func(c *ExperimentConfig) { c.Factor = 0 },
+		"test set":     func(c *ExperimentConfig) { c.TestSet = "kodak" },
+		"test factor":  func(c *ExperimentConfig) { c.TestSet, c.TestFactor = TestSetClassic, -1 },
 	} {
 		cfg := tinyConfig()
 		mod(&cfg)
@@ -185,8 +187,13 @@ func TestTrainBothTargets(t *testing.T) {
 			t.Errorf("%s: %d evaluations, want %d", target, len(m.Train.Evals), cfg.Steps)
 		}
 		last := m.Train.Evals[len(m.Train.Evals)-1]
-		if last.Step != cfg.Steps || math.Abs(last.Value-m.PSNR) > 1e-4 {
-			t.Errorf("%s: last in-training PSNR %.5f at step %d, fresh prediction %.5f", target, last.Value, last.Step, m.PSNR)
+		if last.Step != cfg.Steps || math.Abs(last.Value-m.TilePSNR) > 1e-4 {
+			t.Errorf("%s: last in-training PSNR %.5f at step %d, fresh prediction %.5f", target, last.Value, last.Step, m.TilePSNR)
+		}
+		// The table's PSNR is over the whole test images, by DenoiseImage.
+		want, err := d.TestPSNR(m.DenoiseImage)
+		if err != nil || want != m.PSNR || math.IsNaN(m.PSNR) {
+			t.Errorf("%s: PSNR %.5f, TestPSNR(DenoiseImage) %.5f (%v)", target, m.PSNR, want, err)
 		}
 	}
 	again, err := d.TrainDenoiser(TargetNoisy, nil)
@@ -327,5 +334,97 @@ func TestCacheKeyCoversData(t *testing.T) {
 	te[1].Pix[100] += 1e-3
 	if b := key(synthImages(3, 70, 90, 0), te); b == a {
 		t.Error("a changed test pixel, same key")
+	}
+}
+
+// TestWholeTestImages: the test set holds every test image whole with one
+// seeded noise draw of the test noise (sigma within a few per cent), the
+// same for every ExperimentData built from the same images; TestPSNR of
+// the identity is the noisy input's PSNR, computed by hand here.
+func TestWholeTestImages(t *testing.T) {
+	cfg := tinyConfig()
+	te := synthImages(2, 70, 90, 1)
+	d, err := NewExperimentData(cfg, synthImages(3, 70, 90, 0), te)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, _ := NewExperimentData(cfg, synthImages(3, 70, 90, 0), te)
+	if len(d.Test) != 2 {
+		t.Fatalf("%d test images, want 2", len(d.Test))
+	}
+	want := 0.0
+	for i, ti := range d.Test {
+		if ti.H != 70 || ti.W != 90 || !slices.Equal(ti.Clean, te[i].Pix) || !slices.Equal(ti.Noisy, d2.Test[i].Noisy) {
+			t.Fatalf("test image %d: %dx%d, clean copied %v, same draw %v", i, ti.W, ti.H, slices.Equal(ti.Clean, te[i].Pix), slices.Equal(ti.Noisy, d2.Test[i].Noisy))
+		}
+		var se, sse float64
+		for k := range ti.Clean {
+			e := float64(ti.Noisy[k] - ti.Clean[k])
+			se += e * e
+			c := math.Min(math.Max(float64(ti.Noisy[k]), 0), 1) - float64(ti.Clean[k])
+			sse += c * c
+		}
+		if sd := math.Sqrt(se / float64(len(ti.Clean))); math.Abs(sd/cfg.Sigma-1) > 0.05 {
+			t.Errorf("test image %d: noise std %.4f, want %.4f", i, sd, cfg.Sigma)
+		}
+		want += 10 * math.Log10(float64(len(ti.Clean))/sse) / 2
+	}
+	if !slices.Equal(d.Test[0].Noisy, d2.Test[0].Noisy) || slices.Equal(d.Test[0].Noisy[:100], d.Test[1].Noisy[:100]) {
+		t.Error("test noise draws: not reproducible, or the same for two images")
+	}
+	got, err := d.TestPSNR(func(noisy []float32, _, _ int) ([]float32, error) { return noisy, nil })
+	if err != nil || math.Abs(got-want) > 1e-6 {
+		t.Errorf("TestPSNR(identity) = %.6f (%v), by hand %.6f", got, err, want)
+	}
+}
+
+// TestDenoiseImagePadding: DenoiseImage of an image whose sides are not
+// multiples of 32 is the top-left crop of Denoise on its mirror-padded
+// extension, built here by hand; bad sizes are rejected.
+func TestDenoiseImagePadding(t *testing.T) {
+	t.Setenv("DENOISING_CACHE", t.TempDir())
+	cfg := tinyConfig()
+	cfg.Steps, cfg.EvalEvery = 1, 0
+	d := tinyData(t, cfg)
+	m, err := d.TrainDenoiser(TargetClean, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const h, w = 37, 50
+	im := synthImages(1, h, w, 2)[0].Pix
+	got, err := m.DenoiseImage(im, h, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Mirror without repeating the edge: row 37 is row 35, ..., column 50 is 48.
+	pad := make([]float32, 64*64)
+	for y := range 64 {
+		for x := range 64 {
+			sy, sx := y, x
+			if sy >= h {
+				sy = 2*(h-1) - sy
+			}
+			if sx >= w {
+				sx = 2*(w-1) - sx
+			}
+			pad[y*64+x] = im[sy*w+sx]
+		}
+	}
+	full, err := m.Denoise(pad, img.Shape{N: 1, H: 64, W: 64, C: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := range h {
+		for x := range w {
+			if got[y*w+x] != full[y*64+x] {
+				t.Fatalf("pixel (%d, %d): %g, padded-and-cropped %g", y, x, got[y*w+x], full[y*64+x])
+			}
+		}
+	}
+	if _, err := m.DenoiseImage(im, h, w+1); err == nil {
+		t.Error("wrong length: no error")
+	}
+	if _, err := m.DenoiseImage(make([]float32, 10*10), 10, 10); err == nil {
+		t.Error("a 10x10 image cannot be mirror-padded to 32x32: no error")
 	}
 }
