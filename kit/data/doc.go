@@ -27,6 +27,15 @@
 //     looked at, and each Photo carries its author and SPDX licence from
 //     /usr/share/doc/<package>/copyright. Attribute the authors when you
 //     publish figures made from them (the CC-BY licences require it).
+//   - Classic test photos, 14 pictures of the image-processing literature
+//     (baboon, which is in Set14, cameraman, astronaut, fruits, ...; 256 to
+//     868 pixels a side) from the sample folders of the Debian packages
+//     opencv-doc and python3-skimage (BSD-3-Clause per their copyright
+//     files; ClassicImage.Origin gives each picture's source). `make setup`
+//     fetches the two packages with `apt-get download` and extracts only
+//     these files into <repo>/.cache/data/classic ($DENOISING_CLASSIC_DIR
+//     overrides), without installing them; LoadClassicImages checks each
+//     file's SHA-256.
 //
 // # Layout and values
 //
