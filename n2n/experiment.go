@@ -226,7 +226,7 @@ func ExperimentConfigs() []ExperimentConfig {
 		Batch:      train.Pick(4, 8),
 		Steps:      train.Pick(4, 2000),
 		Width:      train.Pick(0.25, 0.5),
-		LR:         3e-3,
+		LR:         train.Pick(3e-3, 1e-3),
 		RampDown:   true,
 		EvalEvery:  train.Pick(2, 250),
 		EvalN:      train.Pick(8, 64),
