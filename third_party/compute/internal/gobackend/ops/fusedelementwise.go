@@ -624,6 +624,14 @@ func binaryKernelScalar(op compute.OpType, x []float32, xs float32, y []float32,
 // whereKernel computes dst = cond != 0 ? y : z; a nil y or z stands for ys
 // or zs.
 func whereKernel(cond, y []float32, ys float32, z []float32, zs float32, dst []float32) {
+	if whereKernelSIMD(cond, y, ys, z, zs, dst) {
+		return
+	}
+	whereKernelScalar(cond, y, ys, z, zs, dst)
+}
+
+// whereKernelScalar is whereKernel one element at a time.
+func whereKernelScalar(cond, y []float32, ys float32, z []float32, zs float32, dst []float32) {
 	dst = dst[:len(cond)]
 	for i, c := range cond {
 		a, b := ys, zs
@@ -645,6 +653,14 @@ func whereKernel(cond, y []float32, ys float32, z []float32, zs float32, dst []f
 // every comparison with a NaN is false but NotEqual); a nil x or y stands
 // for xs or ys.
 func compareKernel(op compute.OpType, x []float32, xs float32, y []float32, ys float32, dst []float32) {
+	if compareKernelSIMD(op, x, xs, y, ys, dst) {
+		return
+	}
+	compareKernelScalar(op, x, xs, y, ys, dst)
+}
+
+// compareKernelScalar is compareKernel one element at a time.
+func compareKernelScalar(op compute.OpType, x []float32, xs float32, y []float32, ys float32, dst []float32) {
 	for i := range dst {
 		a, b := xs, ys
 		if x != nil {

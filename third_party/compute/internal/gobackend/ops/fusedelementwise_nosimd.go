@@ -13,3 +13,9 @@ func binaryKernelSIMD(compute.OpType, []float32, float32, []float32, float32, []
 }
 
 func unaryKernelSIMD(compute.OpType, []float32, []float32) bool { return false }
+
+func compareKernelSIMD(compute.OpType, []float32, float32, []float32, float32, []float32) bool {
+	return false
+}
+
+func whereKernelSIMD([]float32, []float32, float32, []float32, float32, []float32) bool { return false }

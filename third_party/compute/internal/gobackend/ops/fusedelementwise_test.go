@@ -302,3 +302,52 @@ func TestFuseElementwiseWhere(t *testing.T) {
 		}
 	}
 }
+
+// TestFuseElementwiseCompareWhereSpecialValues runs each of the six
+// comparisons into a Where, over every pair of special values (NaN on
+// either side, signed zeros, infinities, subnormals; 37 elements, so the
+// 8-wide loops and their scalar tails both run), against a scalar and
+// against a vector, fused and unfused, and wants the same bits.
+func TestFuseElementwiseCompareWhereSpecialValues(t *testing.T) {
+	specials := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)),
+		float32(math.Inf(-1)), 1e-45, -1e-45, 1, -2.5, 3e38, 1}
+	n := 37
+	x, y := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = specials[i%len(specials)]
+		y[i] = specials[(i/len(specials)+i)%len(specials)]
+	}
+	type cmpFn func(fn compute.Function, a, b compute.Value) (compute.Value, error)
+	cmps := []cmpFn{
+		compute.Function.GreaterOrEqual, compute.Function.GreaterThan, compute.Function.LessOrEqual,
+		compute.Function.LessThan, compute.Function.Equal, compute.Function.NotEqual,
+	}
+	c := fusionCase{"compare-where", 2, 1, func(t *testing.T, fn compute.Function, in, s []compute.Value) []compute.Value {
+		var outs []compute.Value
+		for _, cmp := range cmps {
+			vv := mv(cmp(fn, in[0], in[1]))                                                            // vector, vector
+			vs := mv(cmp(fn, in[0], mv(fn.BroadcastInDim(s[0], shapes.Make(dtypes.Float32, n), nil)))) // vector, scalar
+			outs = append(outs,
+				mv(fn.Add(mv(fn.Where(vv, in[0], mv(fn.Mul(in[1], s[0])))), s[0])),
+				mv(fn.Add(mv(fn.Where(vs, s[0], in[1])), s[0])))
+		}
+		return outs
+	}}
+	shape := shapes.Make(dtypes.Float32, n)
+	for _, sv := range []float32{1, float32(math.NaN()), 0} {
+		ops.DisableElementwiseFusion = true
+		want, _ := runFusionCase(t, c, shape, [][]float32{x, y}, []float32{sv})
+		ops.DisableElementwiseFusion = false
+		got, fused := runFusionCase(t, c, shape, [][]float32{x, y}, []float32{sv})
+		if fused != 2*len(cmps) {
+			t.Errorf("s=%v: %d fused nodes, want %d", sv, fused, 2*len(cmps))
+		}
+		for o := range want {
+			for j, w := range want[o] {
+				if g := got[o][j]; math.Float32bits(w) != math.Float32bits(g) && !(w != w && g != g) {
+					t.Fatalf("s=%v output %d [%d] (x=%v, y=%v): fused %v, unfused %v", sv, o, j, x[j], y[j], g, w)
+				}
+			}
+		}
+	}
+}
