@@ -7,7 +7,7 @@
 // data sets sdae.SdA3 (the table's).
 //
 //	GOEXPERIMENT=simd go run ./sdae/cmd/sdamnist                 # the FULL MNIST run of the notebook
-//	GOEXPERIMENT=simd go run ./sdae/cmd/sdamnist -validation -train 50000 -pretrain 2500 -finetune 10000 -eval 500 -no-control -finetune-lr 1e-3  # one run of MNISTFinetuneLR's choice
+//	GOEXPERIMENT=simd go run ./sdae/cmd/sdamnist -validation -train 50000 -pretrain 7500 -finetune 15000 -eval 500 -no-control  # the last validation run of MNISTFinetuneLR's doc
 //	GOEXPERIMENT=simd go run ./sdae/cmd/sdamnist -bench -set rot -width 500 -pretrain 200 -finetune 500 -train 10000 -eval 0  # a row of its table
 package main
 
@@ -26,8 +26,8 @@ func main() {
 	set := flag.String("set", "mnist", "data set: one of sdae.Benchmarks")
 	bench := flag.Bool("bench", false, "build mnist with sdae.Benchmark too (as the notebook's table does)")
 	width := flag.Int("width", 1000, "hidden units per layer (3 layers)")
-	pretrain := flag.Int("pretrain", 3000, "pretraining steps per layer")
-	finetune := flag.Int("finetune", 12000, "fine-tuning steps")
+	pretrain := flag.Int("pretrain", 9000, "pretraining steps per layer")
+	finetune := flag.Int("finetune", 18000, "fine-tuning steps")
 	eval := flag.Int("eval", 600, "record the test error every this many fine-tuning steps (0: only at the end)")
 	nTrain := flag.Int("train", 60000, "training examples")
 	nTest := flag.Int("test", 10000, "test examples")
