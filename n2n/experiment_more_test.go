@@ -95,7 +95,7 @@ func TestExperimentConfigsNoises(t *testing.T) {
 		tr, _ := c.TrainNoiseModel()
 		switch c.Noise {
 		case NoisePoisson:
-			if te != (Poisson{Lambda: 30}) || tr != (Poisson{Lambda: 30, LambdaMin: 1, LambdaMax: 50}) {
+			if te != (Poisson{Lambda: 30}) || tr != (Poisson{Lambda: 30}) {
 				t.Errorf("poisson: test %+v, train %+v", te, tr)
 			}
 		case NoiseText:
