@@ -793,15 +793,7 @@ func (d *ExperimentData) TestPSNR(denoise func(noisy []float32, h, w int) ([]flo
 	if err != nil {
 		return 0, err
 	}
-	return mean(ps), nil
-}
-
-func mean(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
+	return Mean(ps), nil
 }
 
 // psnrEvaluator returns a kit/train EvalFn computing the held-out PSNR; it
@@ -905,7 +897,7 @@ func (d *ExperimentData) TrainDenoiser(target Target, progress func(train.Progre
 	if m.PSNRs, err = d.TestPSNRs(m.DenoiseImage); err != nil {
 		return nil, err
 	}
-	m.PSNR = mean(m.PSNRs)
+	m.PSNR = Mean(m.PSNRs)
 	return m, nil
 }
 
@@ -943,7 +935,7 @@ func (d *ExperimentData) Baselines() ([]BaselineScore, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, BaselineScore{Tune: tr, PSNR: mean(ps), PSNRs: ps, TilePSNR: tile})
+		out = append(out, BaselineScore{Tune: tr, PSNR: Mean(ps), PSNRs: ps, TilePSNR: tile})
 	}
 	return out, nil
 }
@@ -997,7 +989,7 @@ func (d *ExperimentData) RunExperiment(progress func(t Target, loss string) func
 	if r.NoisyPSNRs, err = d.TestPSNRs(func(noisy []float32, _, _ int) ([]float32, error) { return noisy, nil }); err != nil {
 		return nil, err
 	}
-	r.NoisyPSNR = mean(r.NoisyPSNRs)
+	r.NoisyPSNR = Mean(r.NoisyPSNRs)
 	if r.Baselines, err = d.Baselines(); err != nil {
 		return nil, err
 	}

@@ -213,11 +213,11 @@ func TestRunExperimentCompare(t *testing.T) {
 		}
 	}
 	// Per image: one row per test image; the means are the table's.
-	if len(res.NoisyPSNRs) != len(d.Test) || math.Abs(mean(res.NoisyPSNRs)-res.NoisyPSNR) > 1e-12 {
+	if len(res.NoisyPSNRs) != len(d.Test) || math.Abs(Mean(res.NoisyPSNRs)-res.NoisyPSNR) > 1e-12 {
 		t.Errorf("noisy PSNRs %v, mean %.4f", res.NoisyPSNRs, res.NoisyPSNR)
 	}
 	for _, m := range res.Denoisers() {
-		if len(m.PSNRs) != len(d.Test) || math.Abs(mean(m.PSNRs)-m.PSNR) > 1e-12 {
+		if len(m.PSNRs) != len(d.Test) || math.Abs(Mean(m.PSNRs)-m.PSNR) > 1e-12 {
 			t.Errorf("%s: PSNRs %v, mean %.4f", m.Label(), m.PSNRs, m.PSNR)
 		}
 	}
