@@ -97,23 +97,7 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 	packedKRef := getF32(nStrips * kTotal * fastConvNStrip)
 	defer f32Pool.Put(packedKRef)
 	packedK := *packedKRef
-	clear(packedK)
-	for s := range nStrips {
-		for t := range taps {
-			p, q := t/f.kw, t%f.kw
-			for c := range f.cin {
-				k := t*f.cin + c
-				dst := packedK[(s*kTotal+k)*fastConvNStrip:][:fastConvNStrip]
-				src := p*f.kH + q*f.kW + c*f.kC
-				for j := range fastConvNStrip {
-					if o := s*fastConvNStrip + j; o < f.cout {
-						dst[j] = kernel[src+o*f.kO]
-					}
-				}
-			}
-		}
-	}
-
+	f.packKernel(kernel, packedK, nStrips)
 	rows := f.batch * f.ho * f.wo
 	tiles := (rows + fastConvRowTile - 1) / fastConvRowTile
 	run := func(t0, t1 int) {
@@ -171,6 +155,52 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 		}
 	}
 	parallelFor(tiles, rows*kTotal, run)
+}
+
+// Tile of the kernel packing: consecutive taps times input channels. Both
+// the kernel's layouts met in practice are read and packedK written in runs
+// of a few KiB: weights [kh][kw][cin][cout] (channels inner) and, for the
+// weight gradient, an activation gradient [batch=cin][h][w][cout] whose
+// channel stride is a whole image.
+const (
+	fastConvPackTaps = 8
+	fastConvPackC    = 64
+)
+
+// packKernel writes packedK[s][k][j] = kernel(k, o = s*16 + j) for
+// k = tap*cin + c, with zeros for o >= cout. Work is split over tiles of
+// fastConvPackTaps taps by fastConvPackC channels, in parallel.
+func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips int) {
+	taps := f.kh * f.kw
+	kTotal := taps * f.cin
+	tBlocks := (taps + fastConvPackTaps - 1) / fastConvPackTaps
+	cBlocks := (f.cin + fastConvPackC - 1) / fastConvPackC
+	parallelFor(tBlocks*cBlocks, kTotal*nStrips*fastConvNStrip, func(u0, u1 int) {
+		for u := u0; u < u1; u++ {
+			tb, cb := u/cBlocks, u%cBlocks
+			t0, t1 := tb*fastConvPackTaps, min(tb*fastConvPackTaps+fastConvPackTaps, taps)
+			c0, c1 := cb*fastConvPackC, min(cb*fastConvPackC+fastConvPackC, f.cin)
+			for c := c0; c < c1; c++ {
+				for t := t0; t < t1; t++ {
+					k := t*f.cin + c
+					src := (t/f.kw)*f.kH + (t%f.kw)*f.kW + c*f.kC
+					for s := range nStrips {
+						dst := packedK[(s*kTotal+k)*fastConvNStrip:][:fastConvNStrip]
+						o0 := s * fastConvNStrip
+						n := min(fastConvNStrip, f.cout-o0)
+						if f.kO == 1 {
+							copy(dst, kernel[src+o0:src+o0+n])
+						} else {
+							for j := range n {
+								dst[j] = kernel[src+(o0+j)*f.kO]
+							}
+						}
+						clear(dst[n:])
+					}
+				}
+			}
+		}
+	})
 }
 
 // gather writes the patches of the first rows rows of the tile, for the

@@ -34,6 +34,9 @@ func TestFastConvMatchesGeneric(t *testing.T) {
 		if trial%10 == 0 { // several K blocks, row tiles and goroutines
 			batch, cin, cout, h, w, kh, kw = 3, 40, 33, 20, 18, 3, 3
 		}
+		if trial%10 == 5 { // several channel blocks of the kernel packing
+			batch, cin, cout, h, w, kh, kw = 2, 70, 20, 9, 7, 3, 4
+		}
 		strides := []int{1 + rng.IntN(3), 1 + rng.IntN(3)}
 		paddings := [][2]int{{rng.IntN(4), rng.IntN(4)}, {rng.IntN(4), rng.IntN(4)}}
 		inDil := []int{1 + rng.IntN(3), 1 + rng.IntN(3)}
