@@ -10,8 +10,10 @@
 package ops
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/gomlx/compute/internal/gobackend"
 	"github.com/gomlx/compute/shapes"
@@ -98,6 +100,10 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 	defer f32Pool.Put(packedKRef)
 	packedK := *packedKRef
 	f.packKernel(kernel, packedK, nStrips)
+	if f.sC == 1 && (f.cin >= fastConvIndirectMinC || f.mergeTaps()) {
+		f.runIndirect(input, packedK, output, nStrips)
+		return
+	}
 	rows := f.batch * f.ho * f.wo
 	tiles := (rows + fastConvRowTile - 1) / fastConvRowTile
 	run := func(t0, t1 int) {
@@ -203,6 +209,143 @@ func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips int) {
 	})
 }
 
+// fastConvIndirectMinC is the fewest input channels for which the indirect
+// kernel is used when taps cannot be merged into runs: each record loads
+// eight words for cin multiply-adds per row.
+const fastConvIndirectMinC = 8
+
+// runIndirect computes the convolution with the indirect micro-kernel, for
+// contiguous input channels (sC == 1), so patches are never copied: strips
+// of six output positions, each a list of records that give, per position,
+// the address of a contiguous run of its patch. A record covers one kernel
+// tap (cin channels), or a whole kernel row (kw·cin values: adjacent taps
+// read adjacent pixels) when f.mergeTaps and all six positions have the
+// row inside the image. Positions whose tap falls on padding or an
+// input-dilation hole read a shared block of zeros; taps that do so for
+// all six are skipped. packedK is packKernel's layout.
+func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int) {
+	taps := f.kh * f.kw
+	kTotal := taps * f.cin
+	nPad := nStrips * fastConvNStrip
+	rows := f.batch * f.ho * f.wo
+	strips := (rows + 5) / 6
+	merge := f.mergeTaps()
+	zerosRef := getF32(f.kw * f.cin)
+	defer f32Pool.Put(zerosRef)
+	zeros := *zerosRef
+	clear(zeros)
+	zero := uintptr(unsafe.Pointer(&zeros[0]))
+	in0 := uintptr(unsafe.Pointer(&input[0]))
+	k0 := uintptr(unsafe.Pointer(&packedK[0]))
+	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
+	stripBytes := kTotal * fastConvNStrip * 4
+	parallelFor(strips, rows*kTotal, func(s0, s1 int) {
+		accRef := getF32(6 * nPad)
+		defer f32Pool.Put(accRef)
+		acc := *accRef
+		records := make([]uintptr, taps*8)
+		var rowB, rowY, rowX, rowOut [6]int
+		for st := s0; st < s1; st++ {
+			nRows := min(6, rows-st*6)
+			for r := range 6 {
+				if r >= nRows {
+					rowB[r] = -1
+					continue
+				}
+				m := st*6 + r
+				x := m % f.wo
+				y := (m / f.wo) % f.ho
+				b := m / (f.wo * f.ho)
+				rowB[r] = b * f.sB
+				rowY[r] = y*f.strideY - f.padY
+				rowX[r] = x*f.strideX - f.padX
+				rowOut[r] = b*f.oB + y*f.oH + x*f.oW
+			}
+			n := 0
+			for p := range f.kh {
+				if merge {
+					// One record for the kernel row when every position
+					// has it whole inside the image (or off it in y).
+					whole, valid := true, false
+					for r := range 6 {
+						yy := rowY[r] + p*f.kdilY
+						if rowB[r] < 0 || yy < 0 || yy >= dh || yy%f.dilY != 0 {
+							continue
+						}
+						valid = true
+						if rowX[r] < 0 || rowX[r]+f.kw > f.w {
+							whole = false
+						}
+					}
+					if !valid {
+						continue
+					}
+					if whole {
+						rec := records[n*8 : n*8+8]
+						for r := range 6 {
+							rec[r] = zero
+							yy := rowY[r] + p*f.kdilY
+							if rowB[r] < 0 || yy < 0 || yy >= dh || yy%f.dilY != 0 {
+								continue
+							}
+							rec[r] = in0 + uintptr(rowB[r]+(yy/f.dilY)*f.sH+rowX[r]*f.sW)*4
+						}
+						rec[6] = k0 + uintptr(p*f.kw*f.cin*fastConvNStrip)*4
+						rec[7] = uintptr(f.kw * f.cin * 4)
+						n++
+						continue
+					}
+				}
+				for q := range f.kw {
+					rec := records[n*8 : n*8+8]
+					valid := false
+					for r := range 6 {
+						rec[r] = zero
+						if rowB[r] < 0 {
+							continue
+						}
+						yy, xx := rowY[r]+p*f.kdilY, rowX[r]+q*f.kdilX
+						if yy < 0 || yy >= dh || xx < 0 || xx >= dw || yy%f.dilY != 0 || xx%f.dilX != 0 {
+							continue
+						}
+						rec[r] = in0 + uintptr(rowB[r]+(yy/f.dilY)*f.sH+(xx/f.dilX)*f.sW)*4
+						valid = true
+					}
+					if valid {
+						rec[6] = k0 + uintptr((p*f.kw+q)*f.cin*fastConvNStrip)*4
+						rec[7] = uintptr(f.cin * 4)
+						n++
+					}
+				}
+			}
+			for s := range nStrips {
+				convIndirect6x16(n, &records[0], s*stripBytes, &acc[s*fastConvNStrip], nPad*4)
+			}
+			for r := range nRows {
+				src := acc[r*nPad : r*nPad+f.cout]
+				base := rowOut[r]
+				if f.oO == 1 {
+					copy(output[base:base+f.cout], src)
+					continue
+				}
+				for o, v := range src {
+					output[base+o*f.oO] = v
+				}
+			}
+		}
+	})
+	runtime.KeepAlive(input)
+	runtime.KeepAlive(packedK)
+	runtime.KeepAlive(zeros)
+}
+
+// mergeTaps reports whether the kw taps of a kernel row read one contiguous
+// run of the input: channels contiguous, pixels channel-sized apart, no
+// dilation along x.
+func (f *fastConvPlan) mergeTaps() bool {
+	return f.sC == 1 && f.sW == f.cin && f.dilX == 1 && f.kdilX == 1
+}
+
 // gather writes the patches of the first rows rows of the tile, for the
 // contraction range [k0, k1), into a (row-major [row][k-k0]; zeros outside
 // the input, on input-dilation holes and on padding rows). Each (row,
@@ -215,7 +358,7 @@ func (f *fastConvPlan) gather(input, a []float32, k0, k1, rows int, rowB, rowY, 
 	// Taps adjacent along the kernel's x axis read adjacent input pixels
 	// when channels are contiguous and pixels are channel-sized apart with
 	// no dilation: one copy covers a whole run of them.
-	merge := f.sC == 1 && f.sW == f.cin && f.dilX == 1 && f.kdilX == 1
+	merge := f.mergeTaps()
 	for r := range rows {
 		row := a[r*kLen : (r+1)*kLen]
 		if rowB[r] < 0 {

@@ -91,3 +91,96 @@ store6:
 	VMOVUPS Y11, 32(DI)
 	VZEROUPPER
 	RET
+
+
+// func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride int)
+//
+// The indirect 6x16 micro-kernel: records holds n records of 8 words: the
+// addresses of six rows a0..a5, of b, and a length L in bytes (> 0). Row
+// a_r holds L/4 contiguous float32 (the input channels under one kernel
+// tap or a run of taps, or zeros) and b the matching packed kernel rows,
+// 16 float32 each, bOff bytes on. It overwrites
+// out[r*outStride/4 + c] = sum over records and i < L/4 of
+// a_r[i]*b[16i + c], r < 6, c < 16.
+TEXT ·convIndirect6x16(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ records+8(FP), AX
+	MOVQ bOff+16(FP), SI
+	MOVQ out+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JZ    istore
+
+irecord:
+	MOVQ 0(AX), R8
+	MOVQ 8(AX), R9
+	MOVQ 16(AX), R10
+	MOVQ 24(AX), R11
+	MOVQ 32(AX), R12
+	MOVQ 40(AX), R13
+	MOVQ 48(AX), BX
+	MOVQ 56(AX), DX
+	ADDQ SI, BX
+	XORQ R14, R14
+
+ichan:
+	VMOVUPS      (BX), Y12
+	VMOVUPS      32(BX), Y13
+	VBROADCASTSS (R8)(R14*1), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS (R9)(R14*1), Y15
+	VFMADD231PS  Y12, Y15, Y2
+	VFMADD231PS  Y13, Y15, Y3
+	VBROADCASTSS (R10)(R14*1), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS (R11)(R14*1), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VFMADD231PS  Y13, Y15, Y7
+	VBROADCASTSS (R12)(R14*1), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS (R13)(R14*1), Y15
+	VFMADD231PS  Y12, Y15, Y10
+	VFMADD231PS  Y13, Y15, Y11
+	ADDQ $64, BX
+	ADDQ $4, R14
+	CMPQ R14, DX
+	JNE  ichan
+	ADDQ $64, AX
+	DECQ CX
+	JNZ  irecord
+
+istore:
+	MOVQ outStride+32(FP), SI
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y2, (DI)
+	VMOVUPS Y3, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y6, (DI)
+	VMOVUPS Y7, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, 32(DI)
+	ADDQ    SI, DI
+	VMOVUPS Y10, (DI)
+	VMOVUPS Y11, 32(DI)
+	VZEROUPPER
+	RET

@@ -12,3 +12,8 @@ var fastConvAvailable = false
 func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int) {
 	panic("convKernel6x16Acc: no assembly kernel in this build")
 }
+
+// convIndirect6x16 is never called without the assembly kernel.
+func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride int) {
+	panic("convIndirect6x16: no assembly kernel in this build")
+}
