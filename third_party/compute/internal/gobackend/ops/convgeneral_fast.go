@@ -244,72 +244,75 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 		defer f32Pool.Put(accRef)
 		acc := *accRef
 		records := make([]uintptr, taps*8)
-		var rowB, rowY, rowX, rowOut [6]int
+		// Per position: input offset of each kernel row (yOff, with the
+		// batch) and column (xOff), -1 off the input or on a hole.
+		yOff, xOff := make([]int, 6*f.kh), make([]int, 6*f.kw)
+		var rowOut [6]int
 		for st := s0; st < s1; st++ {
 			nRows := min(6, rows-st*6)
+			whole := merge // every valid position has each kernel row whole
 			for r := range 6 {
+				ys, xs := yOff[r*f.kh:(r+1)*f.kh], xOff[r*f.kw:(r+1)*f.kw]
 				if r >= nRows {
-					rowB[r] = -1
+					for p := range ys {
+						ys[p] = -1
+					}
 					continue
 				}
 				m := st*6 + r
 				x := m % f.wo
 				y := (m / f.wo) % f.ho
 				b := m / (f.wo * f.ho)
-				rowB[r] = b * f.sB
-				rowY[r] = y*f.strideY - f.padY
-				rowX[r] = x*f.strideX - f.padX
 				rowOut[r] = b*f.oB + y*f.oH + x*f.oW
+				y0, x0 := y*f.strideY-f.padY, x*f.strideX-f.padX
+				for p := range ys {
+					yy := y0 + p*f.kdilY
+					ys[p] = -1
+					if yy >= 0 && yy < dh && (f.dilY == 1 || yy%f.dilY == 0) {
+						ys[p] = b*f.sB + (yy/f.dilY)*f.sH
+					}
+				}
+				for q := range xs {
+					xx := x0 + q*f.kdilX
+					xs[q] = -1
+					if xx >= 0 && xx < dw && (f.dilX == 1 || xx%f.dilX == 0) {
+						xs[q] = (xx / f.dilX) * f.sW
+					}
+				}
+				if xs[0] < 0 || xs[f.kw-1] < 0 {
+					whole = false
+				}
 			}
 			n := 0
 			for p := range f.kh {
-				if merge {
-					// One record for the kernel row when every position
-					// has it whole inside the image (or off it in y).
-					whole, valid := true, false
+				if whole {
+					// One record for the kernel row: its kw taps are one
+					// contiguous run for every position.
+					rec := records[n*8 : n*8+8]
+					valid := false
 					for r := range 6 {
-						yy := rowY[r] + p*f.kdilY
-						if rowB[r] < 0 || yy < 0 || yy >= dh || yy%f.dilY != 0 {
-							continue
-						}
-						valid = true
-						if rowX[r] < 0 || rowX[r]+f.kw > f.w {
-							whole = false
+						rec[r] = zero
+						if yo := yOff[r*f.kh+p]; yo >= 0 {
+							rec[r] = in0 + uintptr(yo+xOff[r*f.kw])*4
+							valid = true
 						}
 					}
-					if !valid {
-						continue
-					}
-					if whole {
-						rec := records[n*8 : n*8+8]
-						for r := range 6 {
-							rec[r] = zero
-							yy := rowY[r] + p*f.kdilY
-							if rowB[r] < 0 || yy < 0 || yy >= dh || yy%f.dilY != 0 {
-								continue
-							}
-							rec[r] = in0 + uintptr(rowB[r]+(yy/f.dilY)*f.sH+rowX[r]*f.sW)*4
-						}
+					if valid {
 						rec[6] = k0 + uintptr(p*f.kw*f.cin*fastConvNStrip)*4
 						rec[7] = uintptr(f.kw * f.cin * 4)
 						n++
-						continue
 					}
+					continue
 				}
 				for q := range f.kw {
 					rec := records[n*8 : n*8+8]
 					valid := false
 					for r := range 6 {
 						rec[r] = zero
-						if rowB[r] < 0 {
-							continue
+						if yo, xo := yOff[r*f.kh+p], xOff[r*f.kw+q]; yo >= 0 && xo >= 0 {
+							rec[r] = in0 + uintptr(yo+xo)*4
+							valid = true
 						}
-						yy, xx := rowY[r]+p*f.kdilY, rowX[r]+q*f.kdilX
-						if yy < 0 || yy >= dh || xx < 0 || xx >= dw || yy%f.dilY != 0 || xx%f.dilX != 0 {
-							continue
-						}
-						rec[r] = in0 + uintptr(rowB[r]+(yy/f.dilY)*f.sH+(xx/f.dilX)*f.sW)*4
-						valid = true
 					}
 					if valid {
 						rec[6] = k0 + uintptr((p*f.kw+q)*f.cin*fastConvNStrip)*4
