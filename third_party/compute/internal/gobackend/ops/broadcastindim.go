@@ -95,6 +95,9 @@ func execBroadcastInDim(
 			dims[outputAxis] = operand.RawShape.Dimensions[operandAxis]
 		}
 		reshapedOperand := shapes.Make(operand.RawShape.DType, dims...)
+		if fastBroadcastRowsF32(operand, output, dims) { // denoising fork
+			return output, nil
+		}
 
 		// Create broadcasting the iterator: it requires operand and output shapes to have the same rank.
 		iter = gobackend.NewBroadcastIterator(reshapedOperand, output.RawShape)

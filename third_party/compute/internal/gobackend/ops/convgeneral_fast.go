@@ -214,6 +214,17 @@ func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips int) {
 // eight words for cin multiply-adds per row.
 const fastConvIndirectMinC = 8
 
+// Blocking of the indirect convolution: strips are processed in groups of
+// fastConvGroup (their accumulators stay in L1/L2), and a long contraction
+// (a weight gradient's is batch·h·w) in chunks of about fastConvKChunk
+// values, so that a chunk's packed kernel panel (16 columns) is reused by
+// every strip of the group while it is in cache, instead of streamed from
+// memory once per strip.
+const (
+	fastConvGroup  = 16
+	fastConvKChunk = 1024
+)
+
 // runIndirect computes the convolution with the indirect micro-kernel, for
 // contiguous input channels (sC == 1), so patches are never copied: strips
 // of six output positions, each a list of records that give, per position,
@@ -230,6 +241,12 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 	rows := f.batch * f.ho * f.wo
 	strips := (rows + 5) / 6
 	merge := f.mergeTaps()
+	// Chunks of kernel rows (merged records) or of taps.
+	unit, units := f.cin, taps
+	if merge {
+		unit, units = f.kw*f.cin, f.kh
+	}
+	perChunk := max(1, fastConvKChunk/unit)
 	zerosRef := getF32(f.kw * f.cin)
 	defer f32Pool.Put(zerosRef)
 	zeros := *zerosRef
@@ -240,99 +257,91 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
 	stripBytes := kTotal * fastConvNStrip * 4
 	parallelFor(strips, rows*kTotal, func(s0, s1 int) {
-		accRef := getF32(6 * nPad)
+		accRef := getF32(fastConvGroup * 6 * nPad)
 		defer f32Pool.Put(accRef)
 		acc := *accRef
-		records := make([]uintptr, taps*8)
-		// Per position: input offset of each kernel row (yOff, with the
-		// batch) and column (xOff), -1 off the input or on a hole.
-		yOff, xOff := make([]int, 6*f.kh), make([]int, 6*f.kw)
-		var rowOut [6]int
-		for st := s0; st < s1; st++ {
-			nRows := min(6, rows-st*6)
-			whole := merge // every valid position has each kernel row whole
-			for r := range 6 {
-				ys, xs := yOff[r*f.kh:(r+1)*f.kh], xOff[r*f.kw:(r+1)*f.kw]
-				if r >= nRows {
+		recPer := min(perChunk, units) * 8
+		if merge {
+			recPer = min(perChunk, units) * f.kw * 8 // a chunk's rows may split into taps
+		}
+		records := make([]uintptr, fastConvGroup*recPer)
+		nRec := make([]int, fastConvGroup)
+		// Per position of the group: input offset of each kernel row (yOff,
+		// with the batch) and column (xOff), -1 off the input or on a hole;
+		// whole: every valid position of the strip has each kernel row
+		// inside the image.
+		yOff, xOff := make([]int, fastConvGroup*6*f.kh), make([]int, fastConvGroup*6*f.kw)
+		rowOut := make([]int, fastConvGroup*6)
+		whole := make([]bool, fastConvGroup)
+		for g0 := s0; g0 < s1; g0 += fastConvGroup {
+			g1 := min(g0+fastConvGroup, s1)
+			for st := g0; st < g1; st++ {
+				gs := st - g0
+				whole[gs] = merge
+				nRows := min(6, rows-st*6)
+				for r := range 6 {
+					gr := gs*6 + r
+					ys, xs := yOff[gr*f.kh:(gr+1)*f.kh], xOff[gr*f.kw:(gr+1)*f.kw]
+					if r >= nRows {
+						for p := range ys {
+							ys[p] = -1
+						}
+						continue
+					}
+					m := st*6 + r
+					x := m % f.wo
+					y := (m / f.wo) % f.ho
+					b := m / (f.wo * f.ho)
+					rowOut[gr] = b*f.oB + y*f.oH + x*f.oW
+					y0, x0 := y*f.strideY-f.padY, x*f.strideX-f.padX
 					for p := range ys {
+						yy := y0 + p*f.kdilY
 						ys[p] = -1
-					}
-					continue
-				}
-				m := st*6 + r
-				x := m % f.wo
-				y := (m / f.wo) % f.ho
-				b := m / (f.wo * f.ho)
-				rowOut[r] = b*f.oB + y*f.oH + x*f.oW
-				y0, x0 := y*f.strideY-f.padY, x*f.strideX-f.padX
-				for p := range ys {
-					yy := y0 + p*f.kdilY
-					ys[p] = -1
-					if yy >= 0 && yy < dh && (f.dilY == 1 || yy%f.dilY == 0) {
-						ys[p] = b*f.sB + (yy/f.dilY)*f.sH
-					}
-				}
-				for q := range xs {
-					xx := x0 + q*f.kdilX
-					xs[q] = -1
-					if xx >= 0 && xx < dw && (f.dilX == 1 || xx%f.dilX == 0) {
-						xs[q] = (xx / f.dilX) * f.sW
-					}
-				}
-				if xs[0] < 0 || xs[f.kw-1] < 0 {
-					whole = false
-				}
-			}
-			n := 0
-			for p := range f.kh {
-				if whole {
-					// One record for the kernel row: its kw taps are one
-					// contiguous run for every position.
-					rec := records[n*8 : n*8+8]
-					valid := false
-					for r := range 6 {
-						rec[r] = zero
-						if yo := yOff[r*f.kh+p]; yo >= 0 {
-							rec[r] = in0 + uintptr(yo+xOff[r*f.kw])*4
-							valid = true
+						if yy >= 0 && yy < dh && (f.dilY == 1 || yy%f.dilY == 0) {
+							ys[p] = b*f.sB + (yy/f.dilY)*f.sH
 						}
 					}
-					if valid {
-						rec[6] = k0 + uintptr(p*f.kw*f.cin*fastConvNStrip)*4
-						rec[7] = uintptr(f.kw * f.cin * 4)
-						n++
-					}
-					continue
-				}
-				for q := range f.kw {
-					rec := records[n*8 : n*8+8]
-					valid := false
-					for r := range 6 {
-						rec[r] = zero
-						if yo, xo := yOff[r*f.kh+p], xOff[r*f.kw+q]; yo >= 0 && xo >= 0 {
-							rec[r] = in0 + uintptr(yo+xo)*4
-							valid = true
+					for q := range xs {
+						xx := x0 + q*f.kdilX
+						xs[q] = -1
+						if xx >= 0 && xx < dw && (f.dilX == 1 || xx%f.dilX == 0) {
+							xs[q] = (xx / f.dilX) * f.sW
 						}
 					}
-					if valid {
-						rec[6] = k0 + uintptr((p*f.kw+q)*f.cin*fastConvNStrip)*4
-						rec[7] = uintptr(f.cin * 4)
-						n++
+					if xs[0] < 0 || xs[f.kw-1] < 0 {
+						whole[gs] = false
 					}
 				}
 			}
-			for s := range nStrips {
-				convIndirect6x16(n, &records[0], s*stripBytes, &acc[s*fastConvNStrip], nPad*4)
-			}
-			for r := range nRows {
-				src := acc[r*nPad : r*nPad+f.cout]
-				base := rowOut[r]
-				if f.oO == 1 {
-					copy(output[base:base+f.cout], src)
-					continue
+			for u0 := 0; u0 < units; u0 += perChunk {
+				u1 := min(u0+perChunk, units)
+				for st := g0; st < g1; st++ {
+					gs := st - g0
+					nRec[gs] = f.indirectRecords(records[gs*recPer:(gs+1)*recPer], yOff[gs*6*f.kh:], xOff[gs*6*f.kw:],
+						merge, whole[gs], u0, u1, in0, k0, zero)
 				}
-				for o, v := range src {
-					output[base+o*f.oO] = v
+				for s := range nStrips {
+					for st := g0; st < g1; st++ {
+						gs := st - g0
+						// An empty first chunk still stores (zeros).
+						convIndirect6x16(nRec[gs], &records[gs*recPer], s*stripBytes,
+							&acc[gs*6*nPad+s*fastConvNStrip], nPad*4, u0)
+					}
+				}
+			}
+			for st := g0; st < g1; st++ {
+				gs := st - g0
+				for r := range min(6, rows-st*6) {
+					gr := gs*6 + r
+					src := acc[gr*nPad : gr*nPad+f.cout]
+					base := rowOut[gr]
+					if f.oO == 1 {
+						copy(output[base:base+f.cout], src)
+						continue
+					}
+					for o, v := range src {
+						output[base+o*f.oO] = v
+					}
 				}
 			}
 		}
@@ -340,6 +349,62 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 	runtime.KeepAlive(input)
 	runtime.KeepAlive(packedK)
 	runtime.KeepAlive(zeros)
+}
+
+// indirectRecords writes into rec the records of one strip for the kernel
+// rows (merged) or taps [u0, u1), given the strip's per-position row and
+// column offsets (yOff [6][kh], xOff [6][kw]), and returns their number.
+// A merged chunk uses one record per kernel row when the strip is whole,
+// else one per tap.
+func (f *fastConvPlan) indirectRecords(rec []uintptr, yOff, xOff []int, merge, whole bool, u0, u1 int, in0, k0, zero uintptr) int {
+	n := 0
+	tap := func(p, q int) {
+		e := rec[n*8 : n*8+8]
+		valid := false
+		for r := range 6 {
+			e[r] = zero
+			if yo, xo := yOff[r*f.kh+p], xOff[r*f.kw+q]; yo >= 0 && xo >= 0 {
+				e[r] = in0 + uintptr(yo+xo)*4
+				valid = true
+			}
+		}
+		if valid {
+			e[6] = k0 + uintptr((p*f.kw+q)*f.cin*fastConvNStrip)*4
+			e[7] = uintptr(f.cin * 4)
+			n++
+		}
+	}
+	if !merge {
+		for t := u0; t < u1; t++ {
+			tap(t/f.kw, t%f.kw)
+		}
+		return n
+	}
+	for p := u0; p < u1; p++ {
+		if !whole {
+			for q := range f.kw {
+				tap(p, q)
+			}
+			continue
+		}
+		// One record for the kernel row: its kw taps are one contiguous
+		// run for every position.
+		e := rec[n*8 : n*8+8]
+		valid := false
+		for r := range 6 {
+			e[r] = zero
+			if yo := yOff[r*f.kh+p]; yo >= 0 {
+				e[r] = in0 + uintptr(yo+xOff[r*f.kw])*4
+				valid = true
+			}
+		}
+		if valid {
+			e[6] = k0 + uintptr(p*f.kw*f.cin*fastConvNStrip)*4
+			e[7] = uintptr(f.kw * f.cin * 4)
+			n++
+		}
+	}
+	return n
 }
 
 // mergeTaps reports whether the kw taps of a kernel row read one contiguous

@@ -37,6 +37,9 @@ func TestFastConvMatchesGeneric(t *testing.T) {
 		if trial%10 == 5 { // several channel blocks of the kernel packing
 			batch, cin, cout, h, w, kh, kw = 2, 70, 20, 9, 7, 3, 4
 		}
+		if trial%10 == 7 { // several contraction chunks and strip groups per goroutine
+			batch, cin, cout, h, w, kh, kw = 8, 64, 20, 9, 10, 5, 5
+		}
 		strides := []int{1 + rng.IntN(3), 1 + rng.IntN(3)}
 		paddings := [][2]int{{rng.IntN(4), rng.IntN(4)}, {rng.IntN(4), rng.IntN(4)}}
 		inDil := []int{1 + rng.IntN(3), 1 + rng.IntN(3)}

@@ -21,8 +21,9 @@ func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int)
 // (convkernel_amd64.s): records holds n records of 8 words, the addresses
 // of rows a0..a5 and of b, and a length L in bytes (> 0); out[r*outStride/4
 // + c] = Σ_records Σ_{i<L/4} a_r[i]·b[16i + c] for r < 6, c < 16, with
-// bOff bytes added to each b (overwritten, not accumulated). The caller
-// keeps the memory behind the addresses alive.
+// bOff bytes added to each b (overwritten, or added to out when
+// accumulate != 0). The caller keeps the memory behind the addresses
+// alive.
 //
 //go:noescape
-func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride int)
+func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)

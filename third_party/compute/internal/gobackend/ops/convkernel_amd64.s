@@ -93,7 +93,7 @@ store6:
 	RET
 
 
-// func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride int)
+// func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)
 //
 // The indirect 6x16 micro-kernel: records holds n records of 8 words: the
 // addresses of six rows a0..a5, of b, and a length L in bytes (> 0). Row
@@ -101,8 +101,9 @@ store6:
 // tap or a run of taps, or zeros) and b the matching packed kernel rows,
 // 16 float32 each, bOff bytes on. It overwrites
 // out[r*outStride/4 + c] = sum over records and i < L/4 of
-// a_r[i]*b[16i + c], r < 6, c < 16.
-TEXT ·convIndirect6x16(SB), NOSPLIT, $0-40
+// a_r[i]*b[16i + c], r < 6, c < 16; with accumulate != 0 it adds to out
+// instead.
+TEXT ·convIndirect6x16(SB), NOSPLIT, $0-48
 	MOVQ n+0(FP), CX
 	MOVQ records+8(FP), AX
 	MOVQ bOff+16(FP), SI
@@ -165,6 +166,28 @@ ichan:
 
 istore:
 	MOVQ outStride+32(FP), SI
+	MOVQ accumulate+40(FP), DX
+	TESTQ DX, DX
+	JZ    iwrite
+	MOVQ DI, BX
+	VADDPS (BX), Y0, Y0
+	VADDPS 32(BX), Y1, Y1
+	ADDQ   SI, BX
+	VADDPS (BX), Y2, Y2
+	VADDPS 32(BX), Y3, Y3
+	ADDQ   SI, BX
+	VADDPS (BX), Y4, Y4
+	VADDPS 32(BX), Y5, Y5
+	ADDQ   SI, BX
+	VADDPS (BX), Y6, Y6
+	VADDPS 32(BX), Y7, Y7
+	ADDQ   SI, BX
+	VADDPS (BX), Y8, Y8
+	VADDPS 32(BX), Y9, Y9
+	ADDQ   SI, BX
+	VADDPS (BX), Y10, Y10
+	VADDPS 32(BX), Y11, Y11
+iwrite:
 	VMOVUPS Y0, (DI)
 	VMOVUPS Y1, 32(DI)
 	ADDQ    SI, DI

@@ -14,6 +14,6 @@ func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int) 
 }
 
 // convIndirect6x16 is never called without the assembly kernel.
-func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride int) {
+func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int) {
 	panic("convIndirect6x16: no assembly kernel in this build")
 }

@@ -149,6 +149,10 @@ func execReduce(backend *gobackend.Backend, node *gobackend.Node, inputs []*goba
 	if node.OpType == compute.OpTypeReduceSum && fastReduceSumF32(operand, output, reduceAxes) {
 		return output, nil
 	}
+	if operand.RawShape.DType == dtypes.Float32 &&
+		fastReduceRowsF32(node.OpType, operand, output, reduceAxes, dtypes.Float32.LowestValue().(float32)) {
+		return output, nil
+	}
 	it := NewReduceOutputIterator(operand.RawShape.Dimensions, reduceAxes)
 	dtype := output.RawShape.DType
 
