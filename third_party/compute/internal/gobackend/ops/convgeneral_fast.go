@@ -215,14 +215,14 @@ func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips int) {
 const fastConvIndirectMinC = 8
 
 // Blocking of the indirect convolution: strips are processed in groups of
-// fastConvGroup (their accumulators stay in L1/L2), and a long contraction
-// (a weight gradient's is batch·h·w) in chunks of about fastConvKChunk
-// values, so that a chunk's packed kernel panel (16 columns) is reused by
-// every strip of the group while it is in cache, instead of streamed from
-// memory once per strip.
+// fastConvGroup, and a long contraction (a weight gradient's is
+// batch·h·w) in chunks of about fastConvPanel/nStrips values (at least
+// one record), so that a chunk's packed kernel panels (64 bytes per value
+// and column strip) are reused by every strip of the group while they are
+// in L2, instead of streamed from memory once per strip.
 const (
-	fastConvGroup  = 16
-	fastConvKChunk = 1024
+	fastConvGroup = 16
+	fastConvPanel = 4096
 )
 
 // runIndirect computes the convolution with the indirect micro-kernel, for
@@ -246,7 +246,7 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 	if merge {
 		unit, units = f.kw*f.cin, f.kh
 	}
-	perChunk := max(1, fastConvKChunk/unit)
+	perChunk := max(1, max(256, fastConvPanel/nStrips)/unit)
 	zerosRef := getF32(f.kw * f.cin)
 	defer f32Pool.Put(zerosRef)
 	zeros := *zerosRef
@@ -260,24 +260,22 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 		accRef := getF32(fastConvGroup * 6 * nPad)
 		defer f32Pool.Put(accRef)
 		acc := *accRef
-		recPer := min(perChunk, units) * 8
+		perRec := min(perChunk, units)
 		if merge {
-			recPer = min(perChunk, units) * f.kw * 8 // a chunk's rows may split into taps
+			perRec *= f.kw // a chunk's kernel rows may split into taps
 		}
-		records := make([]uintptr, fastConvGroup*recPer)
-		nRec := make([]int, fastConvGroup)
+		records := make([]uintptr, perRec*8)
+		// Staging of partial kernel rows (merged records of positions near
+		// the left or right border): [6][chunk kernel rows][kw·cin].
+		stage := make([]float32, 6*min(perChunk, units)*f.kw*f.cin)
 		// Per position of the group: input offset of each kernel row (yOff,
-		// with the batch) and column (xOff), -1 off the input or on a hole;
-		// whole: every valid position of the strip has each kernel row
-		// inside the image.
+		// with the batch) and column (xOff), -1 off the input or on a hole.
 		yOff, xOff := make([]int, fastConvGroup*6*f.kh), make([]int, fastConvGroup*6*f.kw)
 		rowOut := make([]int, fastConvGroup*6)
-		whole := make([]bool, fastConvGroup)
 		for g0 := s0; g0 < s1; g0 += fastConvGroup {
 			g1 := min(g0+fastConvGroup, s1)
 			for st := g0; st < g1; st++ {
 				gs := st - g0
-				whole[gs] = merge
 				nRows := min(6, rows-st*6)
 				for r := range 6 {
 					gr := gs*6 + r
@@ -308,27 +306,21 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 							xs[q] = (xx / f.dilX) * f.sW
 						}
 					}
-					if xs[0] < 0 || xs[f.kw-1] < 0 {
-						whole[gs] = false
-					}
 				}
 			}
 			for u0 := 0; u0 < units; u0 += perChunk {
 				u1 := min(u0+perChunk, units)
 				for st := g0; st < g1; st++ {
 					gs := st - g0
-					nRec[gs] = f.indirectRecords(records[gs*recPer:(gs+1)*recPer], yOff[gs*6*f.kh:], xOff[gs*6*f.kw:],
-						merge, whole[gs], u0, u1, in0, k0, zero)
-				}
-				for s := range nStrips {
-					for st := g0; st < g1; st++ {
-						gs := st - g0
+					n := f.indirectRecords(records, stage, input, yOff[gs*6*f.kh:], xOff[gs*6*f.kw:],
+						merge, u0, u1, in0, k0, zero)
+					for s := range nStrips {
 						// An empty first chunk still stores (zeros).
-						convIndirect6x16(nRec[gs], &records[gs*recPer], s*stripBytes,
-							&acc[gs*6*nPad+s*fastConvNStrip], nPad*4, u0)
+						convIndirect6x16(n, &records[0], s*stripBytes, &acc[gs*6*nPad+s*fastConvNStrip], nPad*4, u0)
 					}
 				}
 			}
+			runtime.KeepAlive(stage)
 			for st := g0; st < g1; st++ {
 				gs := st - g0
 				for r := range min(6, rows-st*6) {
@@ -354,53 +346,66 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 // indirectRecords writes into rec the records of one strip for the kernel
 // rows (merged) or taps [u0, u1), given the strip's per-position row and
 // column offsets (yOff [6][kh], xOff [6][kw]), and returns their number.
-// A merged chunk uses one record per kernel row when the strip is whole,
-// else one per tap.
-func (f *fastConvPlan) indirectRecords(rec []uintptr, yOff, xOff []int, merge, whole bool, u0, u1 int, in0, k0, zero uintptr) int {
+// Merged, each kernel row is one record of kw·cin values; a position whose
+// row is cut by the left or right border reads a copy of it, zero-filled
+// outside, staged in stage.
+func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yOff, xOff []int, merge bool, u0, u1 int, in0, k0, zero uintptr) int {
 	n := 0
-	tap := func(p, q int) {
-		e := rec[n*8 : n*8+8]
-		valid := false
-		for r := range 6 {
-			e[r] = zero
-			if yo, xo := yOff[r*f.kh+p], xOff[r*f.kw+q]; yo >= 0 && xo >= 0 {
-				e[r] = in0 + uintptr(yo+xo)*4
-				valid = true
-			}
-		}
-		if valid {
-			e[6] = k0 + uintptr((p*f.kw+q)*f.cin*fastConvNStrip)*4
-			e[7] = uintptr(f.cin * 4)
-			n++
-		}
-	}
 	if !merge {
 		for t := u0; t < u1; t++ {
-			tap(t/f.kw, t%f.kw)
+			p, q := t/f.kw, t%f.kw
+			e := rec[n*8 : n*8+8]
+			valid := false
+			for r := range 6 {
+				e[r] = zero
+				if yo, xo := yOff[r*f.kh+p], xOff[r*f.kw+q]; yo >= 0 && xo >= 0 {
+					e[r] = in0 + uintptr(yo+xo)*4
+					valid = true
+				}
+			}
+			if valid {
+				e[6] = k0 + uintptr((p*f.kw+q)*f.cin*fastConvNStrip)*4
+				e[7] = uintptr(f.cin * 4)
+				n++
+			}
 		}
 		return n
 	}
+	run := f.kw * f.cin
 	for p := u0; p < u1; p++ {
-		if !whole {
-			for q := range f.kw {
-				tap(p, q)
-			}
-			continue
-		}
-		// One record for the kernel row: its kw taps are one contiguous
-		// run for every position.
 		e := rec[n*8 : n*8+8]
 		valid := false
 		for r := range 6 {
 			e[r] = zero
-			if yo := yOff[r*f.kh+p]; yo >= 0 {
-				e[r] = in0 + uintptr(yo+xOff[r*f.kw])*4
-				valid = true
+			yo := yOff[r*f.kh+p]
+			if yo < 0 {
+				continue
 			}
+			xs := xOff[r*f.kw : (r+1)*f.kw]
+			valid = true
+			if xs[0] >= 0 && xs[f.kw-1] >= 0 {
+				e[r] = in0 + uintptr(yo+xs[0])*4
+				continue
+			}
+			// Taps inside the image are one contiguous run [qa, qb).
+			qa, qb := 0, f.kw
+			for qa < f.kw && xs[qa] < 0 {
+				qa++
+			}
+			for qb > qa && xs[qb-1] < 0 {
+				qb--
+			}
+			dst := stage[(r*(u1-u0)+p-u0)*run:][:run]
+			clear(dst[:qa*f.cin])
+			if qa < qb {
+				copy(dst[qa*f.cin:qb*f.cin], input[yo+xs[qa]:yo+xs[qa]+(qb-qa)*f.cin])
+			}
+			clear(dst[qb*f.cin:])
+			e[r] = uintptr(unsafe.Pointer(&dst[0]))
 		}
 		if valid {
 			e[6] = k0 + uintptr(p*f.kw*f.cin*fastConvNStrip)*4
-			e[7] = uintptr(f.kw * f.cin * 4)
+			e[7] = uintptr(run * 4)
 			n++
 		}
 	}
