@@ -28,6 +28,7 @@ const (
 	fastConvRowTile = 48  // output positions per tile (multiple of the kernel's 6 rows)
 	fastConvKBlock  = 256 // contraction block: a 6x256 LHS strip is 6 KiB, a 256x16 RHS strip 16 KiB
 	fastConvNStrip  = 16  // output channels per micro-kernel column strip
+	fastConvDotMax  = 4   // fewer output channels than this use the dot kernel
 )
 
 // fastConvPlan holds the geometry of one 2D ConvGeneral in element strides.
@@ -95,15 +96,27 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 	nStrips := (f.cout + fastConvNStrip - 1) / fastConvNStrip
 	nPad := nStrips * fastConvNStrip
 
+	if f.sC == 1 && (f.cin >= fastConvIndirectMinC || f.mergeTaps()) {
+		// Indirect kernels: 16 output channels at a time, or one at a
+		// time (the dot kernel, vectorised along the contraction) when
+		// there are few, which would leave most of a 16-wide strip idle.
+		width := fastConvNStrip
+		if f.cout < fastConvDotMax {
+			width = 1
+		}
+		n := (f.cout + width - 1) / width
+		packedKRef := getF32(n * kTotal * width)
+		defer f32Pool.Put(packedKRef)
+		f.packKernel(kernel, *packedKRef, n, width)
+		f.runIndirect(input, *packedKRef, output, n, width)
+		return
+	}
+
 	// Pack the kernel: packedK[s][k][j] = kernel(k, o = s*16 + j), k = tap*cin + c.
 	packedKRef := getF32(nStrips * kTotal * fastConvNStrip)
 	defer f32Pool.Put(packedKRef)
 	packedK := *packedKRef
-	f.packKernel(kernel, packedK, nStrips)
-	if f.sC == 1 && (f.cin >= fastConvIndirectMinC || f.mergeTaps()) {
-		f.runIndirect(input, packedK, output, nStrips)
-		return
-	}
+	f.packKernel(kernel, packedK, nStrips, fastConvNStrip)
 	rows := f.batch * f.ho * f.wo
 	tiles := (rows + fastConvRowTile - 1) / fastConvRowTile
 	run := func(t0, t1 int) {
@@ -173,15 +186,16 @@ const (
 	fastConvPackC    = 64
 )
 
-// packKernel writes packedK[s][k][j] = kernel(k, o = s*16 + j) for
-// k = tap*cin + c, with zeros for o >= cout. Work is split over tiles of
-// fastConvPackTaps taps by fastConvPackC channels, in parallel.
-func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips int) {
+// packKernel writes packedK[s][k][j] = kernel(k, o = s*width + j) for
+// k = tap*cin + c and j < width, with zeros for o >= cout. Work is split
+// over tiles of fastConvPackTaps taps by fastConvPackC channels, in
+// parallel.
+func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips, width int) {
 	taps := f.kh * f.kw
 	kTotal := taps * f.cin
 	tBlocks := (taps + fastConvPackTaps - 1) / fastConvPackTaps
 	cBlocks := (f.cin + fastConvPackC - 1) / fastConvPackC
-	parallelFor(tBlocks*cBlocks, kTotal*nStrips*fastConvNStrip, func(u0, u1 int) {
+	parallelFor(tBlocks*cBlocks, kTotal*nStrips*width, func(u0, u1 int) {
 		for u := u0; u < u1; u++ {
 			tb, cb := u/cBlocks, u%cBlocks
 			t0, t1 := tb*fastConvPackTaps, min(tb*fastConvPackTaps+fastConvPackTaps, taps)
@@ -191,9 +205,9 @@ func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips int) {
 					k := t*f.cin + c
 					src := (t/f.kw)*f.kH + (t%f.kw)*f.kW + c*f.kC
 					for s := range nStrips {
-						dst := packedK[(s*kTotal+k)*fastConvNStrip:][:fastConvNStrip]
-						o0 := s * fastConvNStrip
-						n := min(fastConvNStrip, f.cout-o0)
+						dst := packedK[(s*kTotal+k)*width:][:width]
+						o0 := s * width
+						n := min(width, f.cout-o0)
 						if f.kO == 1 {
 							copy(dst, kernel[src+o0:src+o0+n])
 						} else {
@@ -216,13 +230,17 @@ const fastConvIndirectMinC = 8
 
 // Blocking of the indirect convolution: strips are processed in groups of
 // fastConvGroup, and a long contraction (a weight gradient's is
-// batch·h·w) in chunks of about fastConvPanel/nStrips values (at least
-// one record), so that a chunk's packed kernel panels (64 bytes per value
-// and column strip) are reused by every strip of the group while they are
+// batch·h·w) in chunks of about fastConvPanel·16/columns values (at least
+// one record), so that a chunk's packed kernel panels (4 bytes per value
+// and column) are reused by every strip of the group while they are
 // in L2, instead of streamed from memory once per strip.
-const (
-	fastConvGroup = 16
-	fastConvPanel = 4096
+const fastConvGroup = 16
+
+// fastConvPanel and fastConvMinChunk size the contraction chunks (vars so
+// that tests can force many small chunks).
+var (
+	fastConvPanel    = 4096
+	fastConvMinChunk = 256
 )
 
 // runIndirect computes the convolution with the indirect micro-kernel, for
@@ -234,10 +252,10 @@ const (
 // row inside the image. Positions whose tap falls on padding or an
 // input-dilation hole read a shared block of zeros; taps that do so for
 // all six are skipped. packedK is packKernel's layout.
-func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int) {
+func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, width int) {
 	taps := f.kh * f.kw
 	kTotal := taps * f.cin
-	nPad := nStrips * fastConvNStrip
+	nPad := nStrips * width
 	rows := f.batch * f.ho * f.wo
 	strips := (rows + 5) / 6
 	merge := f.mergeTaps()
@@ -246,7 +264,7 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 	if merge {
 		unit, units = f.kw*f.cin, f.kh
 	}
-	perChunk := max(1, max(256, fastConvPanel/nStrips)/unit)
+	perChunk := max(1, max(fastConvMinChunk, fastConvPanel*fastConvNStrip/(nStrips*width))/unit)
 	zerosRef := getF32(f.kw * f.cin)
 	defer f32Pool.Put(zerosRef)
 	zeros := *zerosRef
@@ -255,7 +273,7 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 	in0 := uintptr(unsafe.Pointer(&input[0]))
 	k0 := uintptr(unsafe.Pointer(&packedK[0]))
 	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
-	stripBytes := kTotal * fastConvNStrip * 4
+	stripBytes := kTotal * width * 4
 	parallelFor(strips, rows*kTotal, func(s0, s1 int) {
 		accRef := getF32(fastConvGroup * 6 * nPad)
 		defer f32Pool.Put(accRef)
@@ -313,10 +331,14 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 				for st := g0; st < g1; st++ {
 					gs := st - g0
 					n := f.indirectRecords(records, stage, input, yOff[gs*6*f.kh:], xOff[gs*6*f.kw:],
-						merge, u0, u1, in0, k0, zero)
+						merge, u0, u1, in0, k0, zero, width)
 					for s := range nStrips {
 						// An empty first chunk still stores (zeros).
-						convIndirect6x16(n, &records[0], s*stripBytes, &acc[gs*6*nPad+s*fastConvNStrip], nPad*4, u0)
+						if width == 1 {
+							convIndirectDot6(n, &records[0], s*stripBytes, &acc[gs*6*nPad+s], nPad*4, u0)
+						} else {
+							convIndirect6x16(n, &records[0], s*stripBytes, &acc[gs*6*nPad+s*width], nPad*4, u0)
+						}
 					}
 				}
 			}
@@ -345,11 +367,12 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips int
 
 // indirectRecords writes into rec the records of one strip for the kernel
 // rows (merged) or taps [u0, u1), given the strip's per-position row and
-// column offsets (yOff [6][kh], xOff [6][kw]), and returns their number.
+// column offsets (yOff [6][kh], xOff [6][kw]), and returns their number;
+// packedK (at k0) has width columns per strip.
 // Merged, each kernel row is one record of kw·cin values; a position whose
 // row is cut by the left or right border reads a copy of it, zero-filled
 // outside, staged in stage.
-func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yOff, xOff []int, merge bool, u0, u1 int, in0, k0, zero uintptr) int {
+func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yOff, xOff []int, merge bool, u0, u1 int, in0, k0, zero uintptr, width int) int {
 	n := 0
 	if !merge {
 		for t := u0; t < u1; t++ {
@@ -364,7 +387,7 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 				}
 			}
 			if valid {
-				e[6] = k0 + uintptr((p*f.kw+q)*f.cin*fastConvNStrip)*4
+				e[6] = k0 + uintptr((p*f.kw+q)*f.cin*width)*4
 				e[7] = uintptr(f.cin * 4)
 				n++
 			}
@@ -404,7 +427,7 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 			e[r] = uintptr(unsafe.Pointer(&dst[0]))
 		}
 		if valid {
-			e[6] = k0 + uintptr(p*f.kw*f.cin*fastConvNStrip)*4
+			e[6] = k0 + uintptr(p*f.kw*f.cin*width)*4
 			e[7] = uintptr(run * 4)
 			n++
 		}

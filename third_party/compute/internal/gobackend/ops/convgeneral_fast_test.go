@@ -40,6 +40,15 @@ func TestFastConvMatchesGeneric(t *testing.T) {
 		if trial%10 == 7 { // several contraction chunks and strip groups per goroutine
 			batch, cin, cout, h, w, kh, kw = 8, 64, 20, 9, 10, 5, 5
 		}
+		// Every fourth trial cuts the contraction into chunks of one
+		// record (the accumulating kernel calls), for both kernels.
+		if trial%4 == 3 {
+			p, m := ops.SetFastConvChunks(1, 1)
+			defer ops.SetFastConvChunks(p, m)
+		} else {
+			p, m := ops.SetFastConvChunks(4096, 256)
+			defer ops.SetFastConvChunks(p, m)
+		}
 		strides := []int{1 + rng.IntN(3), 1 + rng.IntN(3)}
 		paddings := [][2]int{{rng.IntN(4), rng.IntN(4)}, {rng.IntN(4), rng.IntN(4)}}
 		inDil := []int{1 + rng.IntN(3), 1 + rng.IntN(3)}
@@ -48,6 +57,10 @@ func TestFastConvMatchesGeneric(t *testing.T) {
 		if trial%3 == 1 { // channels-last, no x dilation: the merged-run gather
 			ip = []int{0, 3, 1, 2}
 			inDil[1], kDil[1] = 1, 1
+		}
+		if trial%8 == 3 { // channels-last with few output channels: the dot kernel
+			ip = []int{0, 3, 1, 2}
+			cout = 1 + trial%3
 		}
 		axes := compute.ConvolveAxesConfig{
 			InputBatch: ip[0], InputChannels: ip[1], InputSpatial: []int{ip[2], ip[3]},

@@ -27,3 +27,12 @@ func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int)
 //
 //go:noescape
 func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)
+
+// convIndirectDot6 is the assembly indirect 6x1 dot micro-kernel
+// (convkernel_amd64.s) for few output channels: records as for
+// convIndirect6x16, but b holds L/4 contiguous float32 (one output
+// channel's kernel column); out[r*outStride/4] = Σ_records Σ_{i<L/4}
+// a_r[i]·b[i] for r < 6 (overwritten, or added when accumulate != 0).
+//
+//go:noescape
+func convIndirectDot6(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)

@@ -207,3 +207,199 @@ iwrite:
 	VMOVUPS Y11, 32(DI)
 	VZEROUPPER
 	RET
+
+
+// func convIndirectDot6(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)
+//
+// The indirect 6x1 dot micro-kernel, for convolutions with few output
+// channels: records as for convIndirect6x16 (six row addresses, b, length
+// L in bytes, a multiple of 4), but b holds L/4 contiguous float32 (one
+// output channel's packed kernel column, bOff bytes on). It overwrites
+// out[r*outStride/4] = sum over records and i < L/4 of a_r[i]*b[i],
+// r < 6 (adds to it when accumulate != 0). Rows are multiplied 16 values
+// at a time (two accumulators per row), then 8, then a masked tail.
+TEXT ·convIndirectDot6(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ records+8(FP), AX
+	MOVQ bOff+16(FP), SI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JZ    dreduce
+
+drecord:
+	MOVQ 0(AX), R8
+	MOVQ 8(AX), R9
+	MOVQ 16(AX), R10
+	MOVQ 24(AX), R11
+	MOVQ 32(AX), R12
+	MOVQ 40(AX), R13
+	MOVQ 48(AX), BX
+	ADDQ SI, BX
+	MOVQ 56(AX), DX
+	XORQ R14, R14
+	MOVQ DX, DI
+	ANDQ $-64, DI
+	TESTQ DI, DI
+	JZ   d8
+
+d16:
+	VMOVUPS (BX)(R14*1), Y12
+	VMOVUPS 32(BX)(R14*1), Y13
+	VFMADD231PS (R8)(R14*1), Y12, Y0
+	VFMADD231PS 32(R8)(R14*1), Y13, Y1
+	VFMADD231PS (R9)(R14*1), Y12, Y2
+	VFMADD231PS 32(R9)(R14*1), Y13, Y3
+	VFMADD231PS (R10)(R14*1), Y12, Y4
+	VFMADD231PS 32(R10)(R14*1), Y13, Y5
+	VFMADD231PS (R11)(R14*1), Y12, Y6
+	VFMADD231PS 32(R11)(R14*1), Y13, Y7
+	VFMADD231PS (R12)(R14*1), Y12, Y8
+	VFMADD231PS 32(R12)(R14*1), Y13, Y9
+	VFMADD231PS (R13)(R14*1), Y12, Y10
+	VFMADD231PS 32(R13)(R14*1), Y13, Y11
+	ADDQ $64, R14
+	CMPQ R14, DI
+	JNE  d16
+
+d8:
+	MOVQ DX, DI
+	SUBQ R14, DI
+	CMPQ DI, $32
+	JLT  dtail
+	VMOVUPS (BX)(R14*1), Y12
+	VFMADD231PS (R8)(R14*1), Y12, Y0
+	VFMADD231PS (R9)(R14*1), Y12, Y2
+	VFMADD231PS (R10)(R14*1), Y12, Y4
+	VFMADD231PS (R11)(R14*1), Y12, Y6
+	VFMADD231PS (R12)(R14*1), Y12, Y8
+	VFMADD231PS (R13)(R14*1), Y12, Y10
+	ADDQ $32, R14
+	SUBQ $32, DI
+
+dtail:
+	TESTQ DI, DI
+	JZ    dnext
+	LEAQ  ·dotMaskTable+32(SB), DX
+	SUBQ  DI, DX
+	VMOVUPS (DX), Y15
+	VMASKMOVPS (BX)(R14*1), Y15, Y12
+	VMASKMOVPS (R8)(R14*1), Y15, Y14
+	VFMADD231PS Y14, Y12, Y1
+	VMASKMOVPS (R9)(R14*1), Y15, Y14
+	VFMADD231PS Y14, Y12, Y3
+	VMASKMOVPS (R10)(R14*1), Y15, Y14
+	VFMADD231PS Y14, Y12, Y5
+	VMASKMOVPS (R11)(R14*1), Y15, Y14
+	VFMADD231PS Y14, Y12, Y7
+	VMASKMOVPS (R12)(R14*1), Y15, Y14
+	VFMADD231PS Y14, Y12, Y9
+	VMASKMOVPS (R13)(R14*1), Y15, Y14
+	VFMADD231PS Y14, Y12, Y11
+
+dnext:
+	ADDQ $64, AX
+	DECQ CX
+	JNZ  drecord
+
+dreduce:
+	MOVQ out+24(FP), DI
+	MOVQ outStride+32(FP), SI
+	MOVQ accumulate+40(FP), DX
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X12
+	VADDPS X12, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	TESTQ DX, DX
+	JZ    dst0
+	VADDSS (DI), X0, X0
+dst0:
+	VMOVSS X0, (DI)
+	ADDQ SI, DI
+	VADDPS Y3, Y2, Y2
+	VEXTRACTF128 $1, Y2, X12
+	VADDPS X12, X2, X2
+	VHADDPS X2, X2, X2
+	VHADDPS X2, X2, X2
+	TESTQ DX, DX
+	JZ    dst1
+	VADDSS (DI), X2, X2
+dst1:
+	VMOVSS X2, (DI)
+	ADDQ SI, DI
+	VADDPS Y5, Y4, Y4
+	VEXTRACTF128 $1, Y4, X12
+	VADDPS X12, X4, X4
+	VHADDPS X4, X4, X4
+	VHADDPS X4, X4, X4
+	TESTQ DX, DX
+	JZ    dst2
+	VADDSS (DI), X4, X4
+dst2:
+	VMOVSS X4, (DI)
+	ADDQ SI, DI
+	VADDPS Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X12
+	VADDPS X12, X6, X6
+	VHADDPS X6, X6, X6
+	VHADDPS X6, X6, X6
+	TESTQ DX, DX
+	JZ    dst3
+	VADDSS (DI), X6, X6
+dst3:
+	VMOVSS X6, (DI)
+	ADDQ SI, DI
+	VADDPS Y9, Y8, Y8
+	VEXTRACTF128 $1, Y8, X12
+	VADDPS X12, X8, X8
+	VHADDPS X8, X8, X8
+	VHADDPS X8, X8, X8
+	TESTQ DX, DX
+	JZ    dst4
+	VADDSS (DI), X8, X8
+dst4:
+	VMOVSS X8, (DI)
+	ADDQ SI, DI
+	VADDPS Y11, Y10, Y10
+	VEXTRACTF128 $1, Y10, X12
+	VADDPS X12, X10, X10
+	VHADDPS X10, X10, X10
+	VHADDPS X10, X10, X10
+	TESTQ DX, DX
+	JZ    dst5
+	VADDSS (DI), X10, X10
+dst5:
+	VMOVSS X10, (DI)
+	VZEROUPPER
+	RET
+
+// dotMaskTable: eight all-ones then eight zero words; the eight words
+// from byte 32-4k on mask the first k lanes.
+DATA ·dotMaskTable+0(SB)/4, $0xffffffff
+DATA ·dotMaskTable+4(SB)/4, $0xffffffff
+DATA ·dotMaskTable+8(SB)/4, $0xffffffff
+DATA ·dotMaskTable+12(SB)/4, $0xffffffff
+DATA ·dotMaskTable+16(SB)/4, $0xffffffff
+DATA ·dotMaskTable+20(SB)/4, $0xffffffff
+DATA ·dotMaskTable+24(SB)/4, $0xffffffff
+DATA ·dotMaskTable+28(SB)/4, $0xffffffff
+DATA ·dotMaskTable+32(SB)/4, $0
+DATA ·dotMaskTable+36(SB)/4, $0
+DATA ·dotMaskTable+40(SB)/4, $0
+DATA ·dotMaskTable+44(SB)/4, $0
+DATA ·dotMaskTable+48(SB)/4, $0
+DATA ·dotMaskTable+52(SB)/4, $0
+DATA ·dotMaskTable+56(SB)/4, $0
+DATA ·dotMaskTable+60(SB)/4, $0
+GLOBL ·dotMaskTable(SB), RODATA|NOPTR, $64

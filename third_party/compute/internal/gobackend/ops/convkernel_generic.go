@@ -17,3 +17,8 @@ func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int) 
 func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int) {
 	panic("convIndirect6x16: no assembly kernel in this build")
 }
+
+// convIndirectDot6 is never called without the assembly kernel.
+func convIndirectDot6(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int) {
+	panic("convIndirectDot6: no assembly kernel in this build")
+}
