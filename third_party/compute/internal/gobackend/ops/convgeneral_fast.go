@@ -234,11 +234,9 @@ const fastConvIndirectMinC = 8
 // one record), so that a chunk's packed kernel panels (4 bytes per value
 // and column) are reused by every strip of the group while they are
 // in L2, instead of streamed from memory once per strip.
-const fastConvGroup = 16
-
-// fastConvPanel and fastConvMinChunk size the contraction chunks (vars so
-// that tests can force many small chunks).
+// They are vars so that tests can force many small chunks.
 var (
+	fastConvGroup    = 16
 	fastConvPanel    = 4096
 	fastConvMinChunk = 256
 )
