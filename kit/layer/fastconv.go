@@ -113,28 +113,44 @@ func (g convGeom) adjoint(dy, k *Node, kIn, kOut int) *Node {
 // j·s+q-left, cu] · v[b,i,j,cv] for u [B, h, w, Cu] and v [B, ho, wo, Cv],
 // returned as [kh, kw, ·, ·] with cu on axis uAxis and cv on the other
 // (2 or 3). It is one ConvGeneral in which Cu plays the batch, B the
-// contracted channels and v the kernel, dilated by s; u is first
-// transposed to [Cu, h, w, B] so that the contracted axis is contiguous.
+// contracted channels and v the kernel, dilated by s. With at least
+// batchRowsMinCu x batchRowsMinCv channels the fork computes it straight
+// from the channels-last u (its strided weight-gradient kernel, 6x16
+// tiles of cu x cv); otherwise u is first transposed to [Cu, h, w, B] so
+// that the contracted axis is contiguous.
 func (g convGeom) kernelGrad(u, v *Node, uAxis int) *Node {
-	ut := TransposeAllAxes(u, 3, 1, 2, 0) // [Cu, h, w, B]
+	direct := u.Shape().Dim(3) >= batchRowsMinCu && v.Shape().Dim(3) >= batchRowsMinCv
+	in := u
+	inAxes := []int{3, 0, 1, 2} // batch (= Cu), channels (= B), spatial
+	if !direct {
+		in = TransposeAllAxes(u, 3, 1, 2, 0) // [Cu, h, w, B]
+		inAxes = []int{0, 3, 1, 2}
+	}
 	hiY := g.kh + (g.ho-1)*g.s - g.h - g.top
 	hiX := g.kw + (g.wo-1)*g.s - g.w - g.left
 	if hiY < 0 || hiX < 0 { // rows/columns no output reads
-		ut = Slice(ut, AxisRange(), AxisRange(0, g.h+min(hiY, 0)), AxisRange(0, g.w+min(hiX, 0)), AxisRange())
+		in = Slice(in, AxisRange(), AxisRange(0, g.h+min(hiY, 0)), AxisRange(0, g.w+min(hiX, 0)), AxisRange())
 	}
 	vAxis := 5 - uAxis
 	axes := ConvolveAxesConfig{
-		InputBatch: 0, InputChannels: 3, InputSpatial: []int{1, 2},
+		InputBatch: inAxes[0], InputChannels: inAxes[1], InputSpatial: inAxes[2:],
 		KernelInputChannels: 0, KernelOutputChannels: 3, KernelSpatial: []int{1, 2},
 		OutputBatch: uAxis, OutputChannels: vAxis, OutputSpatial: []int{0, 1},
 	}
-	dk := ConvGeneral(ut, v, axes, nil, [][2]int{{g.top, max(hiY, 0)}, {g.left, max(hiX, 0)}},
+	dk := ConvGeneral(in, v, axes, nil, [][2]int{{g.top, max(hiY, 0)}, {g.left, max(hiX, 0)}},
 		nil, []int{g.s, g.s}, 1, 1)
 	want := []int{g.kh, g.kw, 0, 0}
 	want[uAxis], want[vAxis] = u.Shape().Dim(3), v.Shape().Dim(3)
 	dk.AssertDims(want...)
 	return dk
 }
+
+// The fork's strided weight-gradient kernel (third_party/compute,
+// runBatchRows) needs a full 6 x 16 tile: Cu >= 6 and Cv >= 16.
+const (
+	batchRowsMinCu = 6
+	batchRowsMinCv = 16
+)
 
 // withGradient returns fwd(x, k) with the gradients gradX(dOut) and
 // gradK(dOut) attached, using graph.IdentityWithCustomGradient (which

@@ -29,6 +29,10 @@ func TestNativeConvMatchesShift(t *testing.T) {
 		{"Conv2D k3 pads(0,2,1,0)", func(x, k *Node) *Node { return Conv2D(x, k, 1, Pads(0, 2, 1, 0)) }, []int{2, 6, 7, 2}, []int{3, 3, 2, 3}},
 		{"ConvTranspose2D k5", func(x, k *Node) *Node { return ConvTranspose2D(x, k, 1, Valid, 0) }, []int{2, 5, 6, 3}, []int{5, 5, 3, 4}},
 		{"ConvTranspose2D k3 pad1", func(x, k *Node) *Node { return ConvTranspose2D(x, k, 1, PadAll(1), 0) }, []int{2, 6, 6, 3}, []int{3, 3, 3, 2}},
+		// Enough channels for the fork's direct (untransposed) weight gradient.
+		{"Conv2D k3 same 7->17", func(x, k *Node) *Node { return Conv2D(x, k, 1, Same()) }, []int{3, 8, 9, 7}, []int{3, 3, 7, 17}},
+		{"Conv2D k3 s2 8->16", func(x, k *Node) *Node { return Conv2D(x, k, 2, Valid) }, []int{2, 9, 10, 8}, []int{3, 3, 8, 16}},
+		{"ConvTranspose2D k4 s2 18->7", func(x, k *Node) *Node { return ConvTranspose2D(x, k, 2, Valid, 0) }, []int{2, 5, 4, 18}, []int{4, 4, 18, 7}},
 	}
 	forBackends(t, func(t *testing.T, b compute.Backend) {
 		rng := rand.New(rand.NewPCG(11, 12))

@@ -96,6 +96,10 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 	nStrips := (f.cout + fastConvNStrip - 1) / fastConvNStrip
 	nPad := nStrips * fastConvNStrip
 
+	if f.batchRowsOK() {
+		f.runBatchRows(input, kernel, output)
+		return
+	}
 	if f.sC == 1 && (f.cin >= fastConvIndirectMinC || f.mergeTaps()) {
 		// Indirect kernels: 16 output channels at a time, or one at a
 		// time (the dot kernel, vectorised along the contraction) when
@@ -431,6 +435,96 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 		}
 	}
 	return n
+}
+
+// batchRowsOK reports whether runBatchRows applies: a contiguous batch
+// axis (and not contiguous channels), output channels contiguous in the
+// kernel, no input dilation, and at least one full 6x16 tile.
+func (f *fastConvPlan) batchRowsOK() bool {
+	return f.sB == 1 && f.sC != 1 && f.kO == 1 && f.dilY == 1 && f.dilX == 1 && f.batch >= 6 && f.cout >= 16
+}
+
+// runBatchRows computes a convolution whose batch axis is contiguous
+// (sB == 1) without packing: the weight gradient of a channels-last
+// convolution, in which the batch is the forward input's channels, the
+// contracted channels the forward batch, and the kernel the output
+// gradient [n][i][j][o] (see kit/layer's kernelGrad). For each output
+// position (a kernel tap of the gradient) it is a batch x cout GEMM over
+// (c, p, q): six consecutive batch entries and sixteen consecutive output
+// channels are one 6x16 tile (the last strips overlap the previous ones
+// rather than read past the arrays), and each (c, p) is one record of the
+// strided kernel over the q inside the image. The contraction is blocked
+// (about 256 steps) so that a block's input and kernel rows stay in cache
+// for all the tiles of a goroutine.
+func (f *fastConvPlan) runBatchRows(input, kernel, output []float32) {
+	pos := f.ho * f.wo
+	bStrips, oStrips := (f.batch+5)/6, (f.cout+15)/16
+	units := pos * bStrips
+	kRows := f.cin * f.kh
+	perBlock := max(1, 256/f.kw)
+	in0 := uintptr(unsafe.Pointer(&input[0]))
+	k0 := uintptr(unsafe.Pointer(&kernel[0]))
+	aStep, bStep := f.kdilX*f.sW*4, f.kW*4
+	parallelFor(units, pos*f.batch*f.cout*kRows*f.kw, func(u0, u1 int) {
+		tiles := make([]float32, (u1-u0)*oStrips*96)
+		recs := make([]uintptr, perBlock*3)
+		for r0 := 0; r0 < kRows; r0 += perBlock {
+			r1 := min(r0+perBlock, kRows)
+			lastPos, n := -1, 0
+			for u := u0; u < u1; u++ {
+				ps, bs := u/bStrips, u%bStrips
+				if ps != lastPos {
+					lastPos, n = ps, 0
+					y, x := ps/f.wo, ps%f.wo
+					x0 := x*f.strideX - f.padX
+					// q with 0 <= x0 + q·kdilX < w.
+					qa, qb := 0, 0
+					if x0 < 0 {
+						qa = (-x0 + f.kdilX - 1) / f.kdilX
+					}
+					if x0 < f.w {
+						qb = min(f.kw, (f.w-1-x0)/f.kdilX+1)
+					}
+					for kr := r0; kr < r1 && qa < qb; kr++ {
+						c, p := kr/f.kh, kr%f.kh
+						yy := y*f.strideY - f.padY + p*f.kdilY
+						if yy < 0 || yy >= f.h {
+							continue
+						}
+						recs[n*3] = in0 + uintptr(c*f.sC+yy*f.sH+(x0+qa*f.kdilX)*f.sW)*4
+						recs[n*3+1] = k0 + uintptr(c*f.kC+p*f.kH+qa*f.kW)*4
+						recs[n*3+2] = uintptr(qb - qa)
+						n++
+					}
+				}
+				if n == 0 {
+					continue
+				}
+				b0 := min(bs*6, f.batch-6)
+				for os := range oStrips {
+					o0 := min(os*16, f.cout-16)
+					convStrided6x16(n, &recs[0], b0*4, o0*4, aStep, bStep, &tiles[((u-u0)*oStrips+os)*96])
+				}
+			}
+		}
+		for u := u0; u < u1; u++ {
+			ps, bs := u/bStrips, u%bStrips
+			base := (ps/f.wo)*f.oH + (ps%f.wo)*f.oW
+			b0 := min(bs*6, f.batch-6)
+			for os := range oStrips {
+				o0 := min(os*16, f.cout-16)
+				t := tiles[((u-u0)*oStrips+os)*96:][:96]
+				for r := max(bs*6-b0, 0); r < 6; r++ { // rows not in the previous strip
+					row := base + (b0+r)*f.oB
+					for c := max(os*16-o0, 0); c < 16; c++ {
+						output[row+(o0+c)*f.oO] = t[r*16+c]
+					}
+				}
+			}
+		}
+	})
+	runtime.KeepAlive(input)
+	runtime.KeepAlive(kernel)
 }
 
 // mergeTaps reports whether the kw taps of a kernel row read one contiguous

@@ -62,6 +62,14 @@ func TestFastConvMatchesGeneric(t *testing.T) {
 			ip = []int{0, 3, 1, 2}
 			cout = 1 + trial%3
 		}
+		if trial%10 == 9 { // batch contiguous (a weight gradient's layout): the strided kernel
+			batch, cin, cout, h, w, kh, kw = 6+rng.IntN(9), 1+rng.IntN(4), 16+rng.IntN(20), 5+rng.IntN(6), 5+rng.IntN(6), 1+rng.IntN(4), 1+rng.IntN(4)
+			ip = []int{3, 0, 1, 2}
+			kp = []int{2, 3, 0, 1}
+			if trial%20 == 9 {
+				inDil = []int{1, 1}
+			}
+		}
 		axes := compute.ConvolveAxesConfig{
 			InputBatch: ip[0], InputChannels: ip[1], InputSpatial: []int{ip[2], ip[3]},
 			KernelInputChannels: kp[0], KernelOutputChannels: kp[1], KernelSpatial: []int{kp[2], kp[3]},

@@ -36,3 +36,12 @@ func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride
 //
 //go:noescape
 func convIndirectDot6(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)
+
+// convStrided6x16 is the assembly strided 6x16 micro-kernel of the weight
+// gradient (convkernel_amd64.s): records holds n records of 3 words, the
+// addresses a and b and a step count m > 0; out (a 6x16 tile, row-major)
+// accumulates Σ_records Σ_{t<m} A_t[r]·B_t[c] with A_t six consecutive
+// float32 at a+aOff+t·aStep and B_t sixteen at b+bOff+t·bStep (bytes).
+//
+//go:noescape
+func convStrided6x16(n int, records *uintptr, aOff, bOff, aStep, bStep int, out *float32)

@@ -403,3 +403,85 @@ DATA ·dotMaskTable+52(SB)/4, $0
 DATA ·dotMaskTable+56(SB)/4, $0
 DATA ·dotMaskTable+60(SB)/4, $0
 GLOBL ·dotMaskTable(SB), RODATA|NOPTR, $64
+
+
+// func convStrided6x16(n int, records *uintptr, aOff, bOff, aStep, bStep int, out *float32)
+//
+// The strided 6x16 micro-kernel of the weight gradient: records holds n
+// records of 3 words, addresses a and b and a count m > 0. For each, it
+// accumulates m steps of out[r][c] += A[r]·B[c], r < 6, c < 16, where A
+// is six consecutive float32 at a+aOff (advancing aStep bytes a step) and
+// B sixteen at b+bOff (advancing bStep). out is a 6x16 tile (rows 64 bytes
+// apart), loaded first and stored at the end.
+TEXT ·convStrided6x16(SB), NOSPLIT, $0-56
+	MOVQ n+0(FP), CX
+	MOVQ records+8(FP), R8
+	MOVQ aStep+32(FP), SI
+	MOVQ bStep+40(FP), R9
+	MOVQ out+48(FP), DI
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+	VMOVUPS 224(DI), Y7
+	VMOVUPS 256(DI), Y8
+	VMOVUPS 288(DI), Y9
+	VMOVUPS 320(DI), Y10
+	VMOVUPS 352(DI), Y11
+	TESTQ CX, CX
+	JZ    sstore
+
+srecord:
+	MOVQ 0(R8), AX
+	ADDQ aOff+16(FP), AX
+	MOVQ 8(R8), BX
+	ADDQ bOff+24(FP), BX
+	MOVQ 16(R8), DX
+
+sstep:
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	VBROADCASTSS 0(AX), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS 4(AX), Y15
+	VFMADD231PS  Y12, Y15, Y2
+	VFMADD231PS  Y13, Y15, Y3
+	VBROADCASTSS 8(AX), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS 12(AX), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VFMADD231PS  Y13, Y15, Y7
+	VBROADCASTSS 16(AX), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS 20(AX), Y15
+	VFMADD231PS  Y12, Y15, Y10
+	VFMADD231PS  Y13, Y15, Y11
+	ADDQ SI, AX
+	ADDQ R9, BX
+	DECQ DX
+	JNZ  sstep
+	ADDQ $24, R8
+	DECQ CX
+	JNZ  srecord
+
+sstore:
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VMOVUPS Y8, 256(DI)
+	VMOVUPS Y9, 288(DI)
+	VMOVUPS Y10, 320(DI)
+	VMOVUPS Y11, 352(DI)
+	VZEROUPPER
+	RET

@@ -22,3 +22,8 @@ func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride
 func convIndirectDot6(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int) {
 	panic("convIndirectDot6: no assembly kernel in this build")
 }
+
+// convStrided6x16 is never called without the assembly kernel.
+func convStrided6x16(n int, records *uintptr, aOff, bOff, aStep, bStep int, out *float32) {
+	panic("convStrided6x16: no assembly kernel in this build")
+}
