@@ -119,7 +119,7 @@ func (g convGeom) adjoint(dy, k *Node, kIn, kOut int) *Node {
 // tiles of cu x cv); otherwise u is first transposed to [Cu, h, w, B] so
 // that the contracted axis is contiguous.
 func (g convGeom) kernelGrad(u, v *Node, uAxis int) *Node {
-	direct := u.Shape().Dim(3) >= batchRowsMinCu && v.Shape().Dim(3) >= batchRowsMinCv
+	direct := !forceTransposedKernelGrad && u.Shape().Dim(3) >= batchRowsMinCu && v.Shape().Dim(3) >= batchRowsMinCv
 	in := u
 	inAxes := []int{3, 0, 1, 2} // batch (= Cu), channels (= B), spatial
 	if !direct {
@@ -144,6 +144,10 @@ func (g convGeom) kernelGrad(u, v *Node, uAxis int) *Node {
 	dk.AssertDims(want...)
 	return dk
 }
+
+// forceTransposedKernelGrad makes kernelGrad always transpose u
+// (benchmarks compare both paths).
+var forceTransposedKernelGrad bool
 
 // The fork's strided weight-gradient kernel (third_party/compute,
 // runBatchRows) needs a full 6 x 16 tile: Cu >= 6 and Cv >= 16.
