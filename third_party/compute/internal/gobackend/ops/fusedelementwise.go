@@ -362,17 +362,21 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 		}
 		p, src := data.InputPeriod[i], flats[i]
 		dst := regs[r*fusedChunk : r*fusedChunk+m]
-		j := lo % p
-		for k := range dst {
-			dst[k] = src[j]
-			if j++; j == p {
-				j = 0
-			}
+		for k, j := 0, lo%p; k < m; j = 0 { // runs of the period
+			k += copy(dst[k:], src[j:])
 		}
 	}
+	// Registers that hold one value (a BroadcastInDim of a single value,
+	// or a unary op of one) are kept as that value, not filled.
+	var regIsScalar [16]bool
+	var regScalar [16]float32
+	scalarRegs := len(data.Instrs) <= len(regIsScalar)
 	// operand returns a vector (nil for a single value) and the value.
 	operand := func(a fusedOperand) ([]float32, float32) {
 		if a.Reg >= 0 {
+			if scalarRegs && regIsScalar[a.Reg] {
+				return nil, regScalar[a.Reg]
+			}
 			return regs[a.Reg*fusedChunk : a.Reg*fusedChunk+m], 0
 		}
 		if p := data.InputPeriod[a.Input]; p == 1 {
@@ -399,6 +403,10 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 					unaryKernel(instr.Op, tmp[:], tmp[:])
 					v = tmp[0]
 				}
+				if k != last && scalarRegs {
+					regIsScalar[k], regScalar[k] = true, v
+					continue
+				}
 				for i := range dst {
 					dst[i] = v
 				}
@@ -408,9 +416,41 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 			continue
 		}
 		y, ys := operand(instr.Args[1])
+		// setScalar records a single-value result (or fills the output).
+		setScalar := func(v float32) {
+			if k != last && scalarRegs {
+				regIsScalar[k], regScalar[k] = true, v
+				return
+			}
+			for i := range dst {
+				dst[i] = v
+			}
+		}
 		if len(instr.Args) == 3 { // Where: x is the 1/0 condition register
 			z, zs := operand(instr.Args[2])
+			if x == nil { // a single-value condition picks one side
+				if xs == 0 {
+					y, ys = z, zs
+				}
+				if y == nil {
+					setScalar(ys)
+				} else {
+					copy(dst, y)
+				}
+				continue
+			}
 			whereKernel(x, y, ys, z, zs, dst)
+			continue
+		}
+		if x == nil && y == nil { // both single values: compute one
+			var tx, ty, tr [1]float32
+			tx[0], ty[0] = xs, ys
+			if fusedCompare[instr.Op] {
+				compareKernel(instr.Op, tx[:], 0, ty[:], 0, tr[:])
+			} else {
+				binaryKernel(instr.Op, tx[:], 0, ty[:], 0, tr[:])
+			}
+			setScalar(tr[0])
 			continue
 		}
 		if fusedCompare[instr.Op] {
