@@ -201,7 +201,7 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 	if DisableElementwiseFusion {
 		return false, nil
 	}
-	uses := b.NodeUses() // outputs count twice: never absorbed
+	uses := liveNodeUses(b) // outputs count twice: never absorbed
 	for _, f := range b.Functions {
 		absorbed := make(map[*gobackend.Node]bool)
 		for i := len(f.Nodes) - 1; i >= 0; i-- {
@@ -262,6 +262,41 @@ func (p *FuseElementwise) Apply(b *gobackend.Builder) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// liveNodeUses counts, for each node, its uses by nodes that the executor
+// runs (those reachable from the functions' outputs, as it counts them),
+// plus two for a function output. Dead consumers do not count: autodiff
+// leaves some behind (the gradient with respect to a constant factor,
+// which nothing reads), and counting them kept their inputs out of fused
+// trees.
+func liveNodeUses(b *gobackend.Builder) map[*gobackend.Node]int {
+	uses := make(map[*gobackend.Node]int)
+	seen := make(map[*gobackend.Node]bool)
+	var visit func(n *gobackend.Node)
+	visit = func(n *gobackend.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		for _, in := range n.Inputs {
+			uses[in]++
+			visit(in)
+		}
+		for _, captured := range n.CapturedInputs {
+			for _, in := range captured {
+				uses[in]++
+				visit(in)
+			}
+		}
+	}
+	for _, f := range b.Functions {
+		for _, out := range f.Outputs {
+			uses[out] += 2
+			visit(out)
+		}
+	}
+	return uses
 }
 
 // fusedChunk is the number of elements evaluated per instruction at a time:

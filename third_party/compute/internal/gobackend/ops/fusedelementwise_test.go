@@ -344,6 +344,41 @@ func TestFuseElementwiseScalarRegisters(t *testing.T) {
 	}
 }
 
+// TestFuseElementwiseDeadConsumer checks the LeakyReLU gradient as GoMLX's
+// autodiff builds it: the false branch Where(x >= 0, 0, v) also feeds the
+// gradient with respect to the constant slope, which nothing reads. That
+// dead consumer must not keep the branch out of the gradient's tree: one
+// fused node, bit-identical to the unfused graph.
+func TestFuseElementwiseDeadConsumer(t *testing.T) {
+	n := 1000
+	rng := rand.New(rand.NewPCG(11, 12))
+	x, v := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i], v[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+	}
+	c := fusionCase{"dead consumer", 2, 1, func(t *testing.T, fn compute.Function, in, s []compute.Value) []compute.Value {
+		shape := shapes.Make(dtypes.Float32, n)
+		zero := mv(fn.BroadcastInDim(mv(fn.Constant([]float32{0})), shape, nil))
+		cond := mv(fn.GreaterOrEqual(in[0], zero))
+		falseBranch := mv(fn.Where(cond, zero, in[1]))
+		_ = mv(fn.Mul(falseBranch, in[0])) // dead: the slope's gradient
+		return []compute.Value{mv(fn.Add(mv(fn.Where(cond, in[1], zero)), mv(fn.Mul(falseBranch, s[0]))))}
+	}}
+	shape := shapes.Make(dtypes.Float32, n)
+	ops.DisableElementwiseFusion = true
+	want, _ := runFusionCase(t, c, shape, [][]float32{x, v}, []float32{0.1})
+	ops.DisableElementwiseFusion = false
+	got, fused := runFusionCase(t, c, shape, [][]float32{x, v}, []float32{0.1})
+	if fused != 1 {
+		t.Errorf("%d fused nodes, want 1", fused)
+	}
+	for j, w := range want[0] {
+		if g := got[0][j]; math.Float32bits(w) != math.Float32bits(g) {
+			t.Fatalf("[%d]: fused %v, unfused %v", j, g, w)
+		}
+	}
+}
+
 // TestFuseElementwiseCompareWhereSpecialValues runs each of the six
 // comparisons into a Where, over every pair of special values (NaN on
 // either side, signed zeros, infinities, subnormals; 37 elements, so the
