@@ -276,7 +276,8 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 	k0 := uintptr(unsafe.Pointer(&packedK[0]))
 	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
 	stripBytes := kTotal * width * 4
-	parallelFor(strips, rows*kTotal, func(s0, s1 int) {
+	// run computes row strips [s0, s1) for column strips [c0, c1).
+	run := func(s0, s1, c0, c1 int) {
 		accRef := getF32(fastConvGroup * 6 * nPad)
 		defer f32Pool.Put(accRef)
 		acc := *accRef
@@ -334,7 +335,7 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 					gs := st - g0
 					n := f.indirectRecords(records, stage, input, yOff[gs*6*f.kh:], xOff[gs*6*f.kw:],
 						merge, u0, u1, in0, k0, zero, width)
-					for s := range nStrips {
+					for s := c0; s < c1; s++ {
 						// An empty first chunk still stores (zeros).
 						if width == 1 {
 							convIndirectDot6(n, &records[0], s*stripBytes, &acc[gs*6*nPad+s], nPad*4, u0)
@@ -349,10 +350,11 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 				gs := st - g0
 				for r := range min(6, rows-st*6) {
 					gr := gs*6 + r
-					src := acc[gr*nPad : gr*nPad+f.cout]
-					base := rowOut[gr]
+					o0, o1 := c0*width, min(c1*width, f.cout)
+					src := acc[gr*nPad+o0 : gr*nPad+o1]
+					base := rowOut[gr] + o0*f.oO
 					if f.oO == 1 {
-						copy(output[base:base+f.cout], src)
+						copy(output[base:base+len(src)], src)
 						continue
 					}
 					for o, v := range src {
@@ -361,7 +363,12 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 				}
 			}
 		}
-	})
+	}
+	if strips >= 2*runtime.GOMAXPROCS(0) || nStrips == 1 {
+		parallelFor(strips, rows*kTotal, func(s0, s1 int) { run(s0, s1, 0, nStrips) })
+	} else { // few rows (a weight gradient of few channels): split the columns
+		parallelFor(nStrips, rows*kTotal, func(c0, c1 int) { run(0, strips, c0, c1) })
+	}
 	runtime.KeepAlive(input)
 	runtime.KeepAlive(packedK)
 	runtime.KeepAlive(zeros)
