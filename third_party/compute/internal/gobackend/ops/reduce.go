@@ -640,10 +640,7 @@ func fastReduceSumF32(operand, output *gobackend.Buffer, axes []int) bool {
 		out = out[:m]
 		clear(out)
 		for r := 0; r+m <= n; r += m {
-			row := in[r : r+m]
-			for j, v := range row {
-				out[j] += v
-			}
+			binaryKernel(compute.OpTypeAdd, out, 0, in[r:r+m], 0, out) // out[j] += row[j], 8 at a time
 		}
 	case last == len(dims)-1: // trailing block: out[i / inner] += in[i]
 		inner := 1
