@@ -639,6 +639,14 @@ func fastReduceSumF32(operand, output *gobackend.Buffer, axes []int) bool {
 		}
 		out = out[:m]
 		clear(out)
+		if m < 16 { // short rows (m = 1: a full sum): the plain loop
+			for r := 0; r+m <= n; r += m {
+				for j, v := range in[r : r+m] {
+					out[j] += v
+				}
+			}
+			break
+		}
 		for r := 0; r+m <= n; r += m {
 			binaryKernel(compute.OpTypeAdd, out, 0, in[r:r+m], 0, out) // out[j] += row[j], 8 at a time
 		}

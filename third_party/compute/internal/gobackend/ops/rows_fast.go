@@ -133,8 +133,12 @@ func fastBinaryRowsF32(op compute.OpType, lhs, rhs, output *gobackend.Buffer) bo
 		return false
 	}
 	in := p.inner
+	kernel := binaryKernel
+	if in < 16 { // short rows: skip the SIMD dispatch
+		kernel = binaryKernelScalar
+	}
 	p.each(func(o int, off []int) {
-		binaryKernel(op, x[off[0]:off[0]+in], 0, y[off[1]:off[1]+in], 0, dst[o:o+in])
+		kernel(op, x[off[0]:off[0]+in], 0, y[off[1]:off[1]+in], 0, dst[o:o+in])
 	})
 	return true
 }
@@ -210,8 +214,12 @@ func fastReduceRowsF32(op compute.OpType, operand, output *gobackend.Buffer, axe
 	n := p.inner
 	if op == compute.OpTypeReduceSum {
 		clear(out)
+		kernel := binaryKernel
+		if n < 16 { // short rows: skip the SIMD dispatch
+			kernel = binaryKernelScalar
+		}
 		p.each(func(i int, off []int) {
-			binaryKernel(compute.OpTypeAdd, out[off[0]:off[0]+n], 0, in[i:i+n], 0, out[off[0]:off[0]+n])
+			kernel(compute.OpTypeAdd, out[off[0]:off[0]+n], 0, in[i:i+n], 0, out[off[0]:off[0]+n])
 		})
 		return true
 	}
