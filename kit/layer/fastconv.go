@@ -183,7 +183,15 @@ func withGradient(x, k *Node, fwd func(x, k *Node) *Node, gradX, gradK func(x, k
 	xs, ks := StopGradient(x), StopGradient(k)
 	xc := IdentityWithCustomGradient(x, func(_, v *Node) *Node { return take(&dx, v) })
 	kc := IdentityWithCustomGradient(k, func(_, v *Node) *Node { return take(&dk, v) })
-	first := func(n *Node) *Node { return Reshape(Slice(Reshape(n, n.Shape().Size()), AxisRange(0, 1))) }
+	// first is n's first element as a scalar: a one-element Slice (a
+	// flattening Reshape would copy all of n, which is still in use).
+	first := func(n *Node) *Node {
+		ranges := make([]SliceAxisSpec, n.Rank())
+		for i := range ranges {
+			ranges[i] = AxisRange(0, 1)
+		}
+		return Reshape(Slice(n, ranges...))
+	}
 	zero := MulScalar(Add(first(xc), first(kc)), 0)
 	out := fwd(xs, ks)
 	outC := IdentityWithCustomGradient(out, func(_, v *Node) *Node {
