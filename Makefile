@@ -42,7 +42,7 @@ test: setup vet
 	@echo "== notebooks match notebooks/src"
 	$(NB) gen -check
 	@echo "== the forked gomlx/compute: fast conv, transpose, slice, reduce, matmul, fusion"
-	cd third_party/compute && $(GO) test -count=1 -run 'FastConv|FastTranspose|SliceCopy|FastReduceSum|FuseElementwise|AVX2|ForkSmall|TransposedDotSwap' ./internal/gobackend/ops/ ./internal/gobackend/dot/ ./internal/gobackend/dot/matmul/
+	cd third_party/compute && $(GO) test -count=1 -run 'FastConv|FastTranspose|SliceCopy|FastReduceSum|FuseElementwise|AVX2|ForkSmall|TransposedDotSwap|RowsMatches|ElideIdentity' ./internal/gobackend/ops/ ./internal/gobackend/dot/ ./internal/gobackend/dot/matmul/
 	@echo "== go test (quick tier)"
 	DENOISING_BUDGET=quick $(GO) test -short -timeout $(GO_TEST_TIMEOUT) ./...
 	@if [ -f $(ORT_LIB) ]; then echo "== kit/layer on ONNX Runtime (-tags onnx)"; \

@@ -69,8 +69,12 @@
 // gradients are attached by hand (fastconv.go): dx is the adjoint (a
 // ConvGeneral with input dilation and the flipped kernel), dK one
 // ConvGeneral in which the input channels play the batch and the batch is
-// contracted. A transposed convolution is the adjoint, with the roles
-// swapped. The same finite-difference table checks this path.
+// contracted, read straight from the channels-last activations when there
+// are at least 6 input and 16 output channels (the fork's strided
+// weight-gradient kernel; otherwise the activations are transposed
+// first; BenchmarkKernelGrad compares the two). A transposed convolution
+// is the adjoint, with the roles swapped. The same finite-difference table
+// checks this path.
 //
 // On ONNX Runtime ([NativeConvBackends]), float32 stride-1 convolutions
 // with odd kernels (and stride-1 transposed convolutions, as a padded
