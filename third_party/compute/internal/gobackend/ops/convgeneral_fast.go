@@ -101,18 +101,20 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 		return
 	}
 	if f.sC == 1 && (f.cin >= fastConvIndirectMinC || f.mergeTaps()) {
-		// Indirect kernels: 16 output channels at a time, or one at a
-		// time (the dot kernel, vectorised along the contraction) when
-		// there are few, which would leave most of a 16-wide strip idle.
-		width := fastConvNStrip
-		if f.cout < fastConvDotMax {
-			width = 1
+		// Indirect kernels: 16 output channels at a time, and the last
+		// few (under fastConvDotMax past a multiple of 16) one at a time
+		// with the dot kernel (vectorised along the contraction) rather
+		// than in a mostly idle 16-wide strip.
+		n16, dots := f.cout/fastConvNStrip, f.cout%fastConvNStrip
+		if dots >= fastConvDotMax {
+			n16, dots = n16+1, 0
 		}
-		n := (f.cout + width - 1) / width
-		packedKRef := getF32(n * kTotal * width)
+		packedKRef := getF32((n16*fastConvNStrip + dots) * kTotal)
 		defer f32Pool.Put(packedKRef)
-		f.packKernel(kernel, *packedKRef, n, width)
-		f.runIndirect(input, *packedKRef, output, n, width)
+		packed := *packedKRef
+		f.packKernel(kernel, packed, n16, fastConvNStrip, 0)
+		f.packKernel(kernel, packed[n16*fastConvNStrip*kTotal:], dots, 1, n16*fastConvNStrip)
+		f.runIndirect(input, packed, output, n16, dots)
 		return
 	}
 
@@ -120,7 +122,7 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 	packedKRef := getF32(nStrips * kTotal * fastConvNStrip)
 	defer f32Pool.Put(packedKRef)
 	packedK := *packedKRef
-	f.packKernel(kernel, packedK, nStrips, fastConvNStrip)
+	f.packKernel(kernel, packedK, nStrips, fastConvNStrip, 0)
 	rows := f.batch * f.ho * f.wo
 	tiles := (rows + fastConvRowTile - 1) / fastConvRowTile
 	run := func(t0, t1 int) {
@@ -190,11 +192,14 @@ const (
 	fastConvPackC    = 64
 )
 
-// packKernel writes packedK[s][k][j] = kernel(k, o = s*width + j) for
-// k = tap*cin + c and j < width, with zeros for o >= cout. Work is split
-// over tiles of fastConvPackTaps taps by fastConvPackC channels, in
+// packKernel writes packedK[s][k][j] = kernel(k, o = oBase + s*width + j)
+// for k = tap*cin + c and j < width, with zeros for o >= cout. Work is
+// split over tiles of fastConvPackTaps taps by fastConvPackC channels, in
 // parallel.
-func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips, width int) {
+func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips, width, oBase int) {
+	if nStrips == 0 {
+		return
+	}
 	taps := f.kh * f.kw
 	kTotal := taps * f.cin
 	tBlocks := (taps + fastConvPackTaps - 1) / fastConvPackTaps
@@ -210,7 +215,7 @@ func (f *fastConvPlan) packKernel(kernel, packedK []float32, nStrips, width int)
 					src := (t/f.kw)*f.kH + (t%f.kw)*f.kW + c*f.kC
 					for s := range nStrips {
 						dst := packedK[(s*kTotal+k)*width:][:width]
-						o0 := s * width
+						o0 := oBase + s*width
 						n := min(width, f.cout-o0)
 						if f.kO == 1 {
 							copy(dst, kernel[src+o0:src+o0+n])
@@ -253,11 +258,21 @@ var (
 // read adjacent pixels) when f.mergeTaps and all six positions have the
 // row inside the image. Positions whose tap falls on padding or an
 // input-dilation hole read a shared block of zeros; taps that do so for
-// all six are skipped. packedK is packKernel's layout.
-func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, width int) {
+// all six are skipped. packedK holds n16 strips of 16 output channels in
+// packKernel's layout, then dots single channels (run by the dot kernel);
+// records give kernel rows as byte offsets of a single column, which the
+// 16-wide kernel scales by 16.
+func (f *fastConvPlan) runIndirect(input, packedK, output []float32, n16, dots int) {
 	taps := f.kh * f.kw
 	kTotal := taps * f.cin
-	nPad := nStrips * width
+	nPad := n16*fastConvNStrip + dots
+	cols := n16 + dots // column units: 16-wide strips, then single channels
+	colStart := func(c int) int { // first output channel of column unit c
+		if c < n16 {
+			return c * fastConvNStrip
+		}
+		return n16*fastConvNStrip + c - n16
+	}
 	rows := f.batch * f.ho * f.wo
 	strips := (rows + 5) / 6
 	merge := f.mergeTaps()
@@ -266,16 +281,15 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 	if merge {
 		unit, units = f.kw*f.cin, f.kh
 	}
-	perChunk := max(1, max(fastConvMinChunk, fastConvPanel*fastConvNStrip/(nStrips*width))/unit)
+	perChunk := max(1, max(fastConvMinChunk, fastConvPanel*fastConvNStrip/nPad)/unit)
 	zerosRef := getF32(f.kw * f.cin)
 	defer f32Pool.Put(zerosRef)
 	zeros := *zerosRef
 	clear(zeros)
 	zero := uintptr(unsafe.Pointer(&zeros[0]))
 	in0 := uintptr(unsafe.Pointer(&input[0]))
-	k0 := uintptr(unsafe.Pointer(&packedK[0]))
+	kBase := int(uintptr(unsafe.Pointer(&packedK[0])))
 	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
-	stripBytes := kTotal * width * 4
 	// run computes row strips [s0, s1) for column strips [c0, c1).
 	run := func(s0, s1, c0, c1 int) {
 		accRef := getF32(fastConvGroup * 6 * nPad)
@@ -342,13 +356,15 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 				for st := g0; st < g1; st++ {
 					gs := st - g0
 					n := f.indirectRecords(records, stage, input, yOff[gs*6*f.kh:], xOff[gs*6*f.kw:],
-						merge, u0, u1, in0, k0, zero, width)
-					for s := c0; s < c1; s++ {
-						// An empty first chunk still stores (zeros).
-						if width == 1 {
-							convIndirectDot6(n, &records[0], s*stripBytes, &acc[gs*6*nPad+s], nPad*4, u0)
+						merge, u0, u1, in0, zero)
+					for c := c0; c < c1; c++ {
+						// An empty first chunk still stores (zeros). Column
+						// unit c's packed panel starts at kTotal·colStart(c).
+						panel := kBase + kTotal*colStart(c)*4
+						if c < n16 {
+							convIndirect6x16(n, &records[0], panel, &acc[gs*6*nPad+colStart(c)], nPad*4, u0)
 						} else {
-							convIndirect6x16(n, &records[0], s*stripBytes, &acc[gs*6*nPad+s*width], nPad*4, u0)
+							convIndirectDot6(n, &records[0], panel, &acc[gs*6*nPad+colStart(c)], nPad*4, u0)
 						}
 					}
 				}
@@ -358,7 +374,7 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 				gs := st - g0
 				for r := range min(6, rows-st*6) {
 					gr := gs*6 + r
-					o0, o1 := c0*width, min(c1*width, f.cout)
+					o0, o1 := colStart(c0), min(colStart(c1), f.cout)
 					src := acc[gr*nPad+o0 : gr*nPad+o1]
 					base := rowOut[gr] + o0*f.oO
 					if f.oO == 1 {
@@ -372,10 +388,10 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 			}
 		}
 	}
-	if strips >= 2*runtime.GOMAXPROCS(0) || nStrips == 1 {
-		parallelFor(strips, rows*kTotal, func(s0, s1 int) { run(s0, s1, 0, nStrips) })
+	if strips >= 2*runtime.GOMAXPROCS(0) || cols == 1 {
+		parallelFor(strips, rows*kTotal, func(s0, s1 int) { run(s0, s1, 0, cols) })
 	} else { // few rows (a weight gradient of few channels): split the columns
-		parallelFor(nStrips, rows*kTotal, func(c0, c1 int) { run(0, strips, c0, c1) })
+		parallelFor(cols, rows*kTotal, func(c0, c1 int) { run(0, strips, c0, c1) })
 	}
 	runtime.KeepAlive(input)
 	runtime.KeepAlive(packedK)
@@ -384,12 +400,13 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, nStrips, wi
 
 // indirectRecords writes into rec the records of one strip for the kernel
 // rows (merged) or taps [u0, u1), given the strip's per-position row and
-// column offsets (yOff [6][kh], xOff [6][kw]), and returns their number;
-// packedK (at k0) has width columns per strip.
+// column offsets (yOff [6][kh], xOff [6][kw]), and returns their number.
+// A record's kernel address is the byte offset 4k of its first
+// contraction index k (one column's stride; the kernels add the panel).
 // Merged, each kernel row is one record of kw·cin values; a position whose
 // row is cut by the left or right border reads a copy of it, zero-filled
 // outside, staged in stage.
-func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yOff, xOff []int, merge bool, u0, u1 int, in0, k0, zero uintptr, width int) int {
+func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yOff, xOff []int, merge bool, u0, u1 int, in0, zero uintptr) int {
 	n := 0
 	if !merge {
 		for t := u0; t < u1; t++ {
@@ -404,7 +421,7 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 				}
 			}
 			if valid {
-				e[6] = k0 + uintptr((p*f.kw+q)*f.cin*width)*4
+				e[6] = uintptr((p*f.kw+q)*f.cin) * 4
 				e[7] = uintptr(f.cin * 4)
 				n++
 			}
@@ -413,7 +430,7 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 	}
 	run := f.kw * f.cin
 	if run < fastConvShortRun {
-		return f.stagedRecord(rec, stage, input, yOff, xOff, u0, u1, k0, width)
+		return f.stagedRecord(rec, stage, input, yOff, xOff, u0, u1)
 	}
 	for p := u0; p < u1; p++ {
 		e := rec[n*8 : n*8+8]
@@ -447,7 +464,7 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 			e[r] = uintptr(unsafe.Pointer(&dst[0]))
 		}
 		if valid {
-			e[6] = k0 + uintptr(p*f.kw*f.cin*width)*4
+			e[6] = uintptr(p*f.kw*f.cin) * 4
 			e[7] = uintptr(run * 4)
 			n++
 		}
@@ -465,7 +482,7 @@ const fastConvShortRun = 16
 // position's patch rows are copied one after another into stage (zeros off
 // the image), so the record spans (u1-u0)·kw·cin values. It returns the
 // number of records (0 when no position has any row inside the image).
-func (f *fastConvPlan) stagedRecord(rec []uintptr, stage, input []float32, yOff, xOff []int, u0, u1 int, k0 uintptr, width int) int {
+func (f *fastConvPlan) stagedRecord(rec []uintptr, stage, input []float32, yOff, xOff []int, u0, u1 int) int {
 	run := f.kw * f.cin
 	span := (u1 - u0) * run
 	e := rec[:8]
@@ -508,7 +525,7 @@ func (f *fastConvPlan) stagedRecord(rec []uintptr, stage, input []float32, yOff,
 	if !valid {
 		return 0
 	}
-	e[6] = k0 + uintptr(u0*run*width)*4
+	e[6] = uintptr(u0*run) * 4
 	e[7] = uintptr(span * 4)
 	return 1
 }

@@ -19,10 +19,10 @@ func convKernel6x16Acc(k int, lhs, rhs, out *float32, outStride, lhsStride int)
 
 // convIndirect6x16 is the assembly indirect 6x16 micro-kernel
 // (convkernel_amd64.s): records holds n records of 8 words, the addresses
-// of rows a0..a5 and of b, and a length L in bytes (> 0); out[r*outStride/4
-// + c] = Σ_records Σ_{i<L/4} a_r[i]·b[16i + c] for r < 6, c < 16, with
-// bOff bytes added to each b (overwritten, or added to out when
-// accumulate != 0). The caller keeps the memory behind the addresses
+// of rows a0..a5, a kernel offset b and a length L in bytes (> 0);
+// out[r*outStride/4 + c] = Σ_records Σ_{i<L/4} a_r[i]·B[16i + c] for r < 6,
+// c < 16, where B is at address bOff + 16·b (overwritten, or added to out
+// when accumulate != 0). The caller keeps the memory behind the addresses
 // alive.
 //
 //go:noescape
@@ -30,9 +30,10 @@ func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride
 
 // convIndirectDot6 is the assembly indirect 6x1 dot micro-kernel
 // (convkernel_amd64.s) for few output channels: records as for
-// convIndirect6x16, but b holds L/4 contiguous float32 (one output
-// channel's kernel column); out[r*outStride/4] = Σ_records Σ_{i<L/4}
-// a_r[i]·b[i] for r < 6 (overwritten, or added when accumulate != 0).
+// convIndirect6x16, but the kernel column B (one output channel's, L/4
+// contiguous float32) is at address bOff + b; out[r*outStride/4] =
+// Σ_records Σ_{i<L/4} a_r[i]·B[i] for r < 6 (overwritten, or added when
+// accumulate != 0).
 //
 //go:noescape
 func convIndirectDot6(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)

@@ -96,10 +96,10 @@ store6:
 // func convIndirect6x16(n int, records *uintptr, bOff int, out *float32, outStride, accumulate int)
 //
 // The indirect 6x16 micro-kernel: records holds n records of 8 words: the
-// addresses of six rows a0..a5, of b, and a length L in bytes (> 0). Row
-// a_r holds L/4 contiguous float32 (the input channels under one kernel
-// tap or a run of taps, or zeros) and b the matching packed kernel rows,
-// 16 float32 each, bOff bytes on. It overwrites
+// addresses of six rows a0..a5, an offset b, and a length L in bytes
+// (> 0). Row a_r holds L/4 contiguous float32 (the input channels under
+// one kernel tap or a run of taps, or zeros); the matching packed kernel
+// rows, 16 float32 each, start at address bOff + 16·b. It overwrites
 // out[r*outStride/4 + c] = sum over records and i < L/4 of
 // a_r[i]*b[16i + c], r < 6, c < 16; with accumulate != 0 it adds to out
 // instead.
@@ -131,6 +131,7 @@ irecord:
 	MOVQ 32(AX), R12
 	MOVQ 40(AX), R13
 	MOVQ 48(AX), BX
+	SHLQ $4, BX
 	MOVQ 56(AX), DX
 	ADDQ SI, BX
 	XORQ R14, R14
@@ -213,8 +214,9 @@ iwrite:
 //
 // The indirect 6x1 dot micro-kernel, for convolutions with few output
 // channels: records as for convIndirect6x16 (six row addresses, b, length
-// L in bytes, a multiple of 4), but b holds L/4 contiguous float32 (one
-// output channel's packed kernel column, bOff bytes on). It overwrites
+// L in bytes, a multiple of 4), but the kernel column is L/4 contiguous
+// float32 at address bOff + b (one output channel's packed column). It
+// overwrites
 // out[r*outStride/4] = sum over records and i < L/4 of a_r[i]*b[i],
 // r < 6 (adds to it when accumulate != 0). Rows are multiplied 16 values
 // at a time (two accumulators per row), then 8, then a masked tail.
