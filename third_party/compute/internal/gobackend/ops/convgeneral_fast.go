@@ -266,7 +266,7 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, n16, dots i
 	taps := f.kh * f.kw
 	kTotal := taps * f.cin
 	nPad := n16*fastConvNStrip + dots
-	cols := n16 + dots // column units: 16-wide strips, then single channels
+	cols := n16 + dots            // column units: 16-wide strips, then single channels
 	colStart := func(c int) int { // first output channel of column unit c
 		if c < n16 {
 			return c * fastConvNStrip
