@@ -429,9 +429,6 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 		return n
 	}
 	run := f.kw * f.cin
-	if run < fastConvShortRun {
-		return f.stagedRecord(rec, stage, input, yOff, xOff, u0, u1)
-	}
 	for p := u0; p < u1; p++ {
 		e := rec[n*8 : n*8+8]
 		valid := false
@@ -470,64 +467,6 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 		}
 	}
 	return n
-}
-
-// fastConvShortRun is the kernel-row length (kw·cin values) under which a
-// strip's patches are copied whole into one record (stagedRecord): runs of
-// a few values per record would spend the kernel's time switching records.
-const fastConvShortRun = 16
-
-// stagedRecord writes one record for a strip's kernel rows [u0, u1) when
-// they are short (few input channels, e.g. a first layer's one): each
-// position's patch rows are copied one after another into stage (zeros off
-// the image), so the record spans (u1-u0)·kw·cin values. It returns the
-// number of records (0 when no position has any row inside the image).
-func (f *fastConvPlan) stagedRecord(rec []uintptr, stage, input []float32, yOff, xOff []int, u0, u1 int) int {
-	run := f.kw * f.cin
-	span := (u1 - u0) * run
-	e := rec[:8]
-	valid := false
-	for r := range 6 {
-		dst := stage[r*span : (r+1)*span]
-		xs := xOff[r*f.kw : (r+1)*f.kw]
-		qa, qb := 0, f.kw // taps inside the image: one contiguous run [qa, qb)
-		for qa < f.kw && xs[qa] < 0 {
-			qa++
-		}
-		for qb > qa && xs[qb-1] < 0 {
-			qb--
-		}
-		a, z := qa*f.cin, qb*f.cin
-		for p := u0; p < u1; p++ {
-			row := dst[(p-u0)*run : (p-u0+1)*run]
-			yo := yOff[r*f.kh+p]
-			if yo < 0 || qa >= qb {
-				for i := range row {
-					row[i] = 0
-				}
-				continue
-			}
-			valid = true
-			// Loops, not copy/clear: the runs are a few values long.
-			for i := range a {
-				row[i] = 0
-			}
-			src := input[yo+xs[qa] : yo+xs[qa]+z-a]
-			for i := a; i < z; i++ {
-				row[i] = src[i-a]
-			}
-			for i := z; i < run; i++ {
-				row[i] = 0
-			}
-		}
-		e[r] = uintptr(unsafe.Pointer(&dst[0]))
-	}
-	if !valid {
-		return 0
-	}
-	e[6] = uintptr(u0*run) * 4
-	e[7] = uintptr(span * 4)
-	return 1
 }
 
 // batchRowsOK reports whether runBatchRows applies: a contiguous batch
