@@ -141,3 +141,16 @@ func BenchmarkUNetN2N(b *testing.B) { benchmarkWorkload(b, "unet_n2n") }
 
 // BenchmarkSDAELayer times one Adam step of one SDAE layer (batch 100).
 func BenchmarkSDAELayer(b *testing.B) { benchmarkWorkload(b, "sdae_layer") }
+
+// TestProbe runs the machine-speed probe on the selected backend: a
+// finite, positive GFLOP/s.
+func TestProbe(t *testing.T) {
+	g, err := Probe(backend.Shared())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(g > 0) || math.IsInf(g, 0) {
+		t.Fatalf("probe: %v GFLOP/s", g)
+	}
+	t.Logf("probe: %.1f GFLOP/s", g)
+}

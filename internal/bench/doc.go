@@ -20,8 +20,19 @@
 // backward pass computes two products of the forward's size: the input and
 // the weight gradients). Elementwise ops, pooling and the optimiser are not
 // counted, so GFLOP/s is a lower bound of the work done and a fair measure
-// of how close the step gets to the matmul peak (~300 GFLOP/s for two
-// AVX-512 cores).
+// of how close the step gets to the arithmetic peak. The development
+// machine (two AMD EPYC cores, AVX2 and FMA, no AVX-512) reaches ~170
+// GFLOP/s on the fork's 6x16 convolution micro-kernel with its data in
+// cache, both cores busy.
+//
+// # A shared machine
+//
+// That machine's capacity varies from minute to minute (a co-tenant on
+// the same physical cores): the hot micro-kernel alone measured 101 to 176
+// GFLOP/s on two cores minutes apart. So [Run] first times [Probe], one
+// 3x3 convolution of a U-Net layer, and reports its GFLOP/s beside the
+// workload's: GFLOPS/ProbeGFLOPS is comparable between runs taken at
+// different moments, where milliseconds are not.
 //
 // The Go benchmarks (`go test -run '^$' -bench . ./internal/bench/`) run
 // only with -bench; the tests run one step of each workload and check the

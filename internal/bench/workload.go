@@ -180,6 +180,53 @@ type Result struct {
 	CompileS   float64 // first step (graph build + compile + run), seconds
 	FirstLoss  float32 // loss of the first step
 	LastLoss   float32 // loss of the last timed step
+	// ProbeGFLOPS is the backend's speed on one 3x3 convolution just
+	// before the workload ran (see Probe): on a shared machine whose
+	// capacity varies, GFLOPS/ProbeGFLOPS compares runs taken at different
+	// moments.
+	ProbeGFLOPS float64
+}
+
+// ProbeDims are the input [B, H, W, C] of Probe's convolution (3x3,
+// "same", C -> C channels): 0.6 GFLOP, a U-Net layer.
+var ProbeDims = [4]int{8, 32, 32, 64}
+
+// Probe returns the GFLOP/s of b on one float32 3x3 convolution of
+// ProbeDims (median of five after a warm-up run): what the machine
+// delivers on the conv nets' main operation at this moment.
+func Probe(b compute.Backend) (float64, error) {
+	d := ProbeDims
+	exec, err := NewExec(b, func(x, k *Node) *Node { return layer.Conv2D(x, k, 1, layer.Same()) })
+	if err != nil {
+		return 0, err
+	}
+	defer exec.Finalize()
+	rng := rand.New(rand.NewPCG(1, 2))
+	rnd := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		return v
+	}
+	x := tensors.FromFlatDataAndDimensions(rnd(d[0]*d[1]*d[2]*d[3]), d[0], d[1], d[2], d[3])
+	k := tensors.FromFlatDataAndDimensions(rnd(9*d[3]*d[3]), 3, 3, d[3], d[3])
+	times := make([]float64, 6)
+	for i := range times {
+		t := time.Now()
+		out, err := exec.Exec(x, k)
+		if err != nil {
+			return 0, err
+		}
+		times[i] = time.Since(t).Seconds()
+		for _, o := range out {
+			o.FinalizeAll()
+		}
+	}
+	times = times[1:]
+	slices.Sort(times)
+	flops := 2.0 * float64(d[0]*d[1]*d[2]*9*d[3]*d[3])
+	return flops / times[len(times)/2] / 1e9, nil
 }
 
 // Ratio is MedianMS / RefMS.
@@ -192,6 +239,10 @@ func (r Result) Ratio() float64 { return r.MedianMS / r.RefMS }
 func Run(b compute.Backend, w Workload, warmup, steps int) (Result, error) {
 	if steps < 1 || warmup < 0 {
 		return Result{}, fmt.Errorf("bench: need steps >= 1 and warmup >= 0, got %d, %d", steps, warmup)
+	}
+	probe, err := Probe(b)
+	if err != nil {
+		return Result{}, fmt.Errorf("bench: conv probe: %w", err)
 	}
 	runtime.GC()
 	debug.FreeOSMemory()
@@ -237,7 +288,7 @@ func Run(b compute.Backend, w Workload, warmup, steps int) (Result, error) {
 		Workload: w.Name, Backend: b.Name(), SIMD: backend.SIMD, Steps: steps, MedianMS: med,
 		RefMS: w.RefMS, Target: target, ImagesPerS: float64(w.Batch) / (med / 1000),
 		StepFLOPs: 3 * s.ForwardFLOPs(), PeakRSSMB: PeakRSSMB(), CompileS: compile.Seconds(),
-		FirstLoss: first, LastLoss: last,
+		FirstLoss: first, LastLoss: last, ProbeGFLOPS: probe,
 	}
 	r.GFLOPS = float64(r.StepFLOPs) / (med / 1000) / 1e9
 	return r, nil
@@ -246,16 +297,16 @@ func Run(b compute.Backend, w Workload, warmup, steps int) (Result, error) {
 // Markdown formats results as one Markdown table (header included).
 func Markdown(results []Result) string {
 	var sb strings.Builder
-	sb.WriteString("| workload | backend | SIMD | ms/step | ref ms | ratio | target | images/s | GFLOP/step | GFLOP/s | peak RSS MiB | first step s |\n")
-	sb.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	sb.WriteString("| workload | backend | SIMD | ms/step | ref ms | ratio | target | images/s | GFLOP/step | GFLOP/s | probe GFLOP/s | peak RSS MiB | first step s |\n")
+	sb.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		simd := "off"
 		if r.SIMD {
 			simd = "on"
 		}
-		fmt.Fprintf(&sb, "| %s | %s | %s | %.2f | %.2f | %.2fx | %.1fx | %.0f | %.3f | %.1f | %.0f | %.1f |\n",
+		fmt.Fprintf(&sb, "| %s | %s | %s | %.2f | %.2f | %.2fx | %.1fx | %.0f | %.3f | %.1f | %.0f | %.0f | %.1f |\n",
 			r.Workload, r.Backend, simd, r.MedianMS, r.RefMS, r.Ratio(), r.Target, r.ImagesPerS,
-			float64(r.StepFLOPs)/1e9, r.GFLOPS, r.PeakRSSMB, r.CompileS)
+			float64(r.StepFLOPs)/1e9, r.GFLOPS, r.ProbeGFLOPS, r.PeakRSSMB, r.CompileS)
 	}
 	return sb.String()
 }
