@@ -100,6 +100,10 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 		f.runBatchRows(input, kernel, output)
 		return
 	}
+	if f.col2imOK() {
+		f.runCol2im(input, kernel, output)
+		return
+	}
 	if f.sC == 1 && (f.cin >= fastConvIndirectMinC || f.mergeTaps()) {
 		// Indirect kernels: 16 output channels at a time, and the last
 		// few (under fastConvDotMax past a multiple of 16) one at a time
@@ -467,6 +471,75 @@ func (f *fastConvPlan) indirectRecords(rec []uintptr, stage, input []float32, yO
 		}
 	}
 	return n
+}
+
+// col2imMaxN bounds kh·kw·cout for runCol2im: the per-pixel products it
+// stores (padded to 16) against the kh·kw-fold gather they save.
+const col2imMaxN = 64
+
+// col2imOK reports whether runCol2im applies: few output channels
+// (where the 16-wide kernel would idle and the dot kernel is overhead
+// bound), a small kernel, contiguous input channels (at least
+// fastConvIndirectMinC), no dilation, and more than one tap (its GEMM is
+// a 1x1 convolution, which must not come back here).
+func (f *fastConvPlan) col2imOK() bool {
+	return f.cout < fastConvDotMax && f.kh*f.kw > 1 && f.kh*f.kw*f.cout <= col2imMaxN && f.sC == 1 &&
+		f.cin >= fastConvIndirectMinC && f.dilY == 1 && f.dilX == 1 && f.kdilY == 1 && f.kdilX == 1
+}
+
+// runCol2im computes a convolution with few output channels as a GEMM
+// then a gather ("col2im"): Z[pixel][(p,q,o)] = Σ_c in[pixel][c]·K[p,q,c,o]
+// for every input pixel (a 1x1 convolution with kh·kw·cout output
+// channels, run by the indirect kernel), then each output sums the kh·kw
+// entries of Z its taps read: out[b,y,x,o] = Σ_{p,q} Z[b, y·s+p-pad,
+// x·s+q-pad][(p,q,o)] over the taps inside the image. Per output this is
+// the same multiply-adds as the direct form, but in 16-wide rows instead
+// of 6-row dot products each dominated by its setup (measured
+// interleaved: 4.2 vs 7.4 ms for 100x24x24x32 -> 28x28x1, 5x5, and 1.7
+// vs 1.8 ms for the U-Net's 3x3 last layer).
+func (f *fastConvPlan) runCol2im(input, kernel, output []float32) {
+	n := f.kh * f.kw * f.cout
+	pixels := f.batch * f.h * f.w
+	kmatRef, zRef := getF32(f.cin*n), getF32(pixels*n)
+	defer f32Pool.Put(kmatRef)
+	defer f32Pool.Put(zRef)
+	kmat, z := *kmatRef, *zRef
+	for c := range f.cin { // kmat[c][(p*kw+q)*cout+o] = K[p,q,c,o]
+		for t := range f.kh * f.kw {
+			for o := range f.cout {
+				kmat[c*n+t*f.cout+o] = kernel[(t/f.kw)*f.kH+(t%f.kw)*f.kW+c*f.kC+o*f.kO]
+			}
+		}
+	}
+	g := fastConvPlan{batch: f.batch, cin: f.cin, h: f.h, w: f.w, sB: f.sB, sC: 1, sH: f.sH, sW: f.sW,
+		kh: 1, kw: 1, cout: n, kC: n, kO: 1, ho: f.h, wo: f.w, oB: f.h * f.w * n, oO: 1, oH: f.w * n, oW: n,
+		strideY: 1, strideX: 1, dilY: 1, dilX: 1, kdilY: 1, kdilX: 1}
+	fastConvF32(g, input, kmat, z)
+	rows := f.batch * f.ho
+	step := n + f.cout // Z index step from tap q to q+1: next pixel, next tap
+	parallelFor(rows, rows*f.wo*n, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			b, y := r/f.ho, r%f.ho
+			i0 := y*f.strideY - f.padY
+			pa, pb := max(0, -i0), min(f.kh, f.h-i0) // taps p inside the image
+			for x := range f.wo {
+				j0 := x*f.strideX - f.padX
+				qa, qb := max(0, -j0), min(f.kw, f.w-j0)
+				base := b*f.oB + y*f.oH + x*f.oW
+				for o := range f.cout {
+					var acc float32
+					for p := pa; p < pb; p++ {
+						idx := ((b*f.h+i0+p)*f.w+j0+qa)*n + (p*f.kw+qa)*f.cout + o
+						for q := qa; q < qb; q++ {
+							acc += z[idx]
+							idx += step
+						}
+					}
+					output[base+o*f.oO] = acc
+				}
+			}
+		}
+	})
 }
 
 // batchRowsOK reports whether runBatchRows applies: a contiguous batch
