@@ -221,7 +221,6 @@ func execConvGeneral(backend *gobackend.Backend, node *gobackend.Node, inputs []
 	if err != nil {
 		return nil, err
 	}
-	output.Zeros()
 
 	// TODO(optimizations):
 	// - Optimize order of axes iterations.
@@ -242,9 +241,10 @@ func execConvGeneral(backend *gobackend.Backend, node *gobackend.Node, inputs []
 		outputShape: outputShape,
 		params:      params,
 	}
-	if execConvFastF32(plan) {
+	if execConvFastF32(plan) { // denoising fork: writes every output element
 		return output, nil
 	}
+	output.Zeros()
 	var convFnAny any
 	if params.hasInputDilations || params.hasKernelDilations || params.channelGroupCount > 1 || params.batchGroupCount > 1 {
 		// Full version: require defaults for dilations and group parameters.
