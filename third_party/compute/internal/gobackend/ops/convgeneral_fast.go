@@ -339,18 +339,29 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, n16, dots i
 					}
 					rowOut[gr] = b*f.oB + y*f.oH + x*f.oW
 					y0, x0 := y*f.strideY-f.padY, x*f.strideX-f.padX
+					// (Divisions only with input dilation: they cost
+					// more than the rest of this loop.)
+					bOff := b * f.sB
 					for p := range ys {
 						yy := y0 + p*f.kdilY
 						ys[p] = -1
-						if yy >= 0 && yy < dh && (f.dilY == 1 || yy%f.dilY == 0) {
-							ys[p] = b*f.sB + (yy/f.dilY)*f.sH
+						if yy >= 0 && yy < dh {
+							if f.dilY == 1 {
+								ys[p] = bOff + yy*f.sH
+							} else if yy%f.dilY == 0 {
+								ys[p] = bOff + (yy/f.dilY)*f.sH
+							}
 						}
 					}
 					for q := range xs {
 						xx := x0 + q*f.kdilX
 						xs[q] = -1
-						if xx >= 0 && xx < dw && (f.dilX == 1 || xx%f.dilX == 0) {
-							xs[q] = (xx / f.dilX) * f.sW
+						if xx >= 0 && xx < dw {
+							if f.dilX == 1 {
+								xs[q] = xx * f.sW
+							} else if xx%f.dilX == 0 {
+								xs[q] = (xx / f.dilX) * f.sW
+							}
 						}
 					}
 				}
