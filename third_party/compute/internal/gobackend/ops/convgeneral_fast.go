@@ -294,6 +294,9 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, n16, dots i
 	in0 := uintptr(unsafe.Pointer(&input[0]))
 	kBase := int(uintptr(unsafe.Pointer(&packedK[0])))
 	dh, dw := (f.h-1)*f.dilY+1, (f.w-1)*f.dilX+1
+	// denseOut: the output is [rows][cout] with no padding columns, so a
+	// strip's six rows are six consecutive rows of it.
+	denseOut := nPad == f.cout && f.oO == 1 && f.oW == f.cout && f.oH == f.wo*f.cout && f.oB == f.ho*f.wo*f.cout
 	// run computes row strips [s0, s1) for column strips [c0, c1).
 	run := func(s0, s1, c0, c1 int) {
 		accRef := getF32(fastConvGroup * 6 * nPad)
@@ -372,14 +375,20 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, n16, dots i
 					gs := st - g0
 					n := f.indirectRecords(records, stage, input, yOff[gs*6*f.kh:], xOff[gs*6*f.kw:],
 						merge, u0, u1, in0, zero)
+					// Full strips of a dense channels-last output are
+					// written in place; others go through acc.
+					dst, dstRow := acc[gs*6*nPad:], nPad
+					if denseOut && st*6+6 <= rows {
+						dst, dstRow = output[st*6*f.cout:], f.cout
+					}
 					for c := c0; c < c1; c++ {
 						// An empty first chunk still stores (zeros). Column
 						// unit c's packed panel starts at kTotal·colStart(c).
 						panel := kBase + kTotal*colStart(c)*4
 						if c < n16 {
-							convIndirect6x16(n, &records[0], panel, &acc[gs*6*nPad+colStart(c)], nPad*4, u0)
+							convIndirect6x16(n, &records[0], panel, &dst[colStart(c)], dstRow*4, u0)
 						} else {
-							convIndirectDot6(n, &records[0], panel, &acc[gs*6*nPad+colStart(c)], nPad*4, u0)
+							convIndirectDot6(n, &records[0], panel, &dst[colStart(c)], dstRow*4, u0)
 						}
 					}
 				}
@@ -387,6 +396,9 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, n16, dots i
 			runtime.KeepAlive(stage)
 			for st := g0; st < g1; st++ {
 				gs := st - g0
+				if denseOut && st*6+6 <= rows {
+					continue // written in place
+				}
 				for r := range min(6, rows-st*6) {
 					gr := gs*6 + r
 					o0, o1 := colStart(c0), min(colStart(c1), f.cout)
