@@ -3,9 +3,20 @@
 // Fast float32 ConvGeneral for the Go backend (denoising fork of
 // gomlx/compute v0.1.2): an implicit GEMM. Output positions are the rows,
 // output channels the columns and (kernel tap, input channel) the
-// contraction; patches are gathered straight into the packed layout of a
-// 6x16 AVX2/FMA assembly micro-kernel, a block at a time, so no im2col
-// matrix is ever materialised.
+// contraction, on AVX2/FMA assembly micro-kernels (convkernel_amd64.s).
+// fastConvF32 picks one of four paths:
+//
+//   - runBatchRows, for a contiguous batch axis (the weight gradient of a
+//     channels-last layer): the strided 6x16 kernel on the activations;
+//   - runCol2im, for 1-3 output channels and a small kernel: a 1x1 GEMM
+//     into per-pixel tap products, then a gather;
+//   - runIndirect, for contiguous input channels: the indirect 6x16 kernel
+//     (and the 6x1 dot kernel for the last few channels) reading each
+//     output position's patch through a list of addresses, no copies;
+//   - otherwise the packed path: patches gathered a block at a time into
+//     the layout of the 6x16 kernel.
+//
+// No im2col matrix is ever materialised.
 
 package ops
 
