@@ -102,11 +102,7 @@ func newFastConvPlan(inShape, kShape, outShape shapes.Shape, p *convNode) (fastC
 
 // fastConvF32 computes the convolution of plan f: output is overwritten.
 func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
-	taps := f.kh * f.kw
-	kTotal := taps * f.cin
-	nStrips := (f.cout + fastConvNStrip - 1) / fastConvNStrip
-	nPad := nStrips * fastConvNStrip
-
+	kTotal := f.kh * f.kw * f.cin
 	if f.batchRowsOK() {
 		f.runBatchRows(input, kernel, output)
 		return
@@ -133,7 +129,10 @@ func fastConvF32(f fastConvPlan, input, kernel, output []float32) {
 		return
 	}
 
-	// Pack the kernel: packedK[s][k][j] = kernel(k, o = s*16 + j), k = tap*cin + c.
+	// The packed path. Pack the kernel: packedK[s][k][j] = kernel(k, o =
+	// s*16 + j), k = tap*cin + c.
+	nStrips := (f.cout + fastConvNStrip - 1) / fastConvNStrip
+	nPad := nStrips * fastConvNStrip
 	packedKRef := getF32(nStrips * kTotal * fastConvNStrip)
 	defer f32Pool.Put(packedKRef)
 	packedK := *packedKRef
@@ -313,11 +312,7 @@ func (f *fastConvPlan) runIndirect(input, packedK, output []float32, n16, dots i
 		accRef := getF32(fastConvGroup * 6 * nPad)
 		defer f32Pool.Put(accRef)
 		acc := *accRef
-		perRec := min(perChunk, units)
-		if merge {
-			perRec *= f.kw // a chunk's kernel rows may split into taps
-		}
-		records := make([]uintptr, perRec*8)
+		records := make([]uintptr, min(perChunk, units)*8) // one per kernel row (merged) or tap
 		// Staging of partial kernel rows (merged records of positions near
 		// the left or right border): [6][chunk kernel rows][kw·cin].
 		stage := make([]float32, 6*min(perChunk, units)*f.kw*f.cin)

@@ -429,28 +429,6 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 		} else {
 			dst = regs[k*fusedChunk : k*fusedChunk+m]
 		}
-		x, xs := operand(instr.Args[0])
-		if len(instr.Args) == 1 {
-			if x == nil { // BroadcastInDim of a single value (or a unary op of one)
-				v := xs
-				if instr.Op != compute.OpTypeBroadcastInDim {
-					tmp := [1]float32{xs}
-					unaryKernel(instr.Op, tmp[:], tmp[:])
-					v = tmp[0]
-				}
-				if k != last && scalarRegs {
-					regIsScalar[k], regScalar[k] = true, v
-					continue
-				}
-				for i := range dst {
-					dst[i] = v
-				}
-				continue
-			}
-			unaryKernel(instr.Op, x, dst)
-			continue
-		}
-		y, ys := operand(instr.Args[1])
 		// setScalar records a single-value result (or fills the output).
 		setScalar := func(v float32) {
 			if k != last && scalarRegs {
@@ -461,6 +439,22 @@ func runFusedChunk(data *FusedElementwiseData, flats [][]float32, scalars []floa
 				dst[i] = v
 			}
 		}
+		x, xs := operand(instr.Args[0])
+		if len(instr.Args) == 1 {
+			if x == nil { // BroadcastInDim of a single value (or a unary op of one)
+				v := xs
+				if instr.Op != compute.OpTypeBroadcastInDim {
+					tmp := [1]float32{xs}
+					unaryKernel(instr.Op, tmp[:], tmp[:])
+					v = tmp[0]
+				}
+				setScalar(v)
+				continue
+			}
+			unaryKernel(instr.Op, x, dst)
+			continue
+		}
+		y, ys := operand(instr.Args[1])
 		if len(instr.Args) == 3 { // Where: x is the 1/0 condition register
 			z, zs := operand(instr.Args[2])
 			if x == nil { // a single-value condition picks one side
@@ -575,11 +569,16 @@ func unaryKernelScalar(op compute.OpType, x, dst []float32) {
 // binaryKernel computes dst = op(x, y); a nil x or y stands for the single
 // value xs or ys.
 func binaryKernel(op compute.OpType, x []float32, xs float32, y []float32, ys float32, dst []float32) {
-	if (x != nil || y != nil) && binaryKernelSIMD(op, x, xs, y, ys, dst) {
+	// Under binaryKernelMinSIMD elements the SIMD set-up costs more than it
+	// saves (row-wise callers pass many short rows).
+	if len(dst) >= binaryKernelMinSIMD && (x != nil || y != nil) && binaryKernelSIMD(op, x, xs, y, ys, dst) {
 		return
 	}
 	binaryKernelScalar(op, x, xs, y, ys, dst)
 }
+
+// binaryKernelMinSIMD is the shortest slice binaryKernel runs in SIMD.
+const binaryKernelMinSIMD = 16
 
 // binaryKernelScalar is binaryKernel one element at a time.
 func binaryKernelScalar(op compute.OpType, x []float32, xs float32, y []float32, ys float32, dst []float32) {

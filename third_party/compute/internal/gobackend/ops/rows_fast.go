@@ -113,49 +113,54 @@ func (p *rowPlan) each(f func(row int, off []int)) {
 	}
 }
 
-// fastBinaryRowsF32 computes a float32 elementwise binary op whose operands
-// broadcast against each other along leading axes (neither a scalar, not
-// the same shape) row by row with the fused-elementwise kernels, which
-// compute each element as the generic loop does. It reports false where
-// it does not apply.
-func fastBinaryRowsF32(op compute.OpType, lhs, rhs, output *gobackend.Buffer) bool {
-	x, ok := lhs.Flat.([]float32)
-	if !ok {
-		return false
+// binaryRowsPlan returns the row plan of a float32 elementwise binary op
+// into outDims whose operands broadcast against each other along leading
+// axes (neither a single value, not the same shape), or false where the
+// row path does not apply.
+func binaryRowsPlan(lhs, rhs *gobackend.Buffer, outDims []int) (rowPlan, bool) {
+	_, okL := lhs.Flat.([]float32)
+	_, okR := rhs.Flat.([]float32)
+	if !okL || !okR || lhs.RawShape.Size() <= 1 || rhs.RawShape.Size() <= 1 || lhs.RawShape.Equal(rhs.RawShape) {
+		return rowPlan{}, false
 	}
-	y := rhs.Flat.([]float32)
-	dst, ok := output.Flat.([]float32)
-	if !ok || len(x) <= 1 || len(y) <= 1 || lhs.RawShape.Equal(rhs.RawShape) {
-		return false
-	}
-	p, ok := newRowPlan(output.RawShape.Dimensions, lhs.RawShape.Dimensions, rhs.RawShape.Dimensions)
-	if !ok {
-		return false
-	}
-	in := p.inner
-	kernel := binaryKernel
-	if in < 16 { // short rows: skip the SIMD dispatch
-		kernel = binaryKernelScalar
-	}
-	p.each(func(o int, off []int) {
-		kernel(op, x[off[0]:off[0]+in], 0, y[off[1]:off[1]+in], 0, dst[o:o+in])
-	})
-	return true
+	return newRowPlan(outDims, lhs.RawShape.Dimensions, rhs.RawShape.Dimensions)
 }
 
-// fastBinaryRowsExec wraps the generic executor of a binary op with
-// fastBinaryRowsF32.
+// binaryRowsF32 computes output = op(lhs, rhs) row by row along plan p
+// (binaryRowsPlan) with the fused-elementwise kernels, which compute each
+// element as the generic loop does.
+func binaryRowsF32(op compute.OpType, p rowPlan, lhs, rhs, output *gobackend.Buffer) {
+	x, y, dst := lhs.Flat.([]float32), rhs.Flat.([]float32), output.Flat.([]float32)
+	in := p.inner
+	p.each(func(o int, off []int) {
+		binaryKernel(op, x[off[0]:off[0]+in], 0, y[off[1]:off[1]+in], 0, dst[o:o+in])
+	})
+}
+
+// fastBinaryRowsF32 is binaryRowsF32 where binaryRowsPlan applies, and
+// reports whether it did.
+func fastBinaryRowsF32(op compute.OpType, lhs, rhs, output *gobackend.Buffer) bool {
+	if _, ok := output.Flat.([]float32); !ok {
+		return false
+	}
+	p, ok := binaryRowsPlan(lhs, rhs, output.RawShape.Dimensions)
+	if ok {
+		binaryRowsF32(op, p, lhs, rhs, output)
+	}
+	return ok
+}
+
+// fastBinaryRowsExec wraps the generic executor of a binary op with the
+// row path.
 func fastBinaryRowsExec(op compute.OpType, generic gobackend.NodeExecutor) gobackend.NodeExecutor {
 	return func(backend *gobackend.Backend, node *gobackend.Node, inputs []*gobackend.Buffer, inputsOwned []bool) (*gobackend.Buffer, error) {
-		lhs, rhs := inputs[0], inputs[1]
-		if _, ok := lhs.Flat.([]float32); ok && !node.Shape.IsDynamic() && lhs.RawShape.Size() > 1 && rhs.RawShape.Size() > 1 &&
-			!lhs.RawShape.Equal(rhs.RawShape) && lhs.RawShape.Rank() == node.Shape.Rank() && rhs.RawShape.Rank() == node.Shape.Rank() {
-			if _, ok := newRowPlan(node.Shape.Dimensions, lhs.RawShape.Dimensions, rhs.RawShape.Dimensions); ok {
+		if !node.Shape.IsDynamic() {
+			if p, ok := binaryRowsPlan(inputs[0], inputs[1], node.Shape.Dimensions); ok {
 				output, err := backend.GetBuffer(node.Shape)
 				if err != nil {
 					return nil, err
 				}
-				fastBinaryRowsF32(op, lhs, rhs, output)
+				binaryRowsF32(op, p, inputs[0], inputs[1], output)
 				return output, nil
 			}
 		}
@@ -214,12 +219,8 @@ func fastReduceRowsF32(op compute.OpType, operand, output *gobackend.Buffer, axe
 	n := p.inner
 	if op == compute.OpTypeReduceSum {
 		clear(out)
-		kernel := binaryKernel
-		if n < 16 { // short rows: skip the SIMD dispatch
-			kernel = binaryKernelScalar
-		}
 		p.each(func(i int, off []int) {
-			kernel(compute.OpTypeAdd, out[off[0]:off[0]+n], 0, in[i:i+n], 0, out[off[0]:off[0]+n])
+			binaryKernel(compute.OpTypeAdd, out[off[0]:off[0]+n], 0, in[i:i+n], 0, out[off[0]:off[0]+n])
 		})
 		return true
 	}
